@@ -1,0 +1,52 @@
+# One entry point for newcomers, CI and operators. Everything runs from the
+# project's own virtualenv (.venv) and node_modules, both created here.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install demo run test quality format worker beat clean
+
+$(STAMP): pyproject.toml package.json
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	npm install --no-audit --no-fund --silent
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## demo: install, migrate, load the demo data and serve on http://127.0.0.1:8000
+demo: install
+	DEBUG=true $(BIN)/python manage.py migrate --noinput
+	DEBUG=true $(BIN)/python manage.py load_demo
+	@echo ""
+	@echo "CTG démo : http://127.0.0.1:8000/  (comptes de démonstration : voir README.md)"
+	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+run: install
+	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+## test: the whole test suite (SQLite unless DATABASE_URL is set)
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+quality: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
+	$(MAKE) test
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+worker: install
+	$(BIN)/celery -A ctg worker --loglevel=info
+
+beat: install
+	$(BIN)/celery -A ctg beat --loglevel=info
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles .pytest_cache

@@ -1,0 +1,84 @@
+"""Copying an action plan into a renewed convention (no follow-up, no values)."""
+
+from actionplan.models import (
+    ActionSheet,
+    Axis,
+    Funding,
+    Indicator,
+    IndicatorTarget,
+    Objective,
+)
+
+
+def copy_action_plan(old, new, party_map):
+    axis_map, objective_map = {}, {}
+    for axis in old.axes.prefetch_related("objectives"):
+        axis_map[axis.pk] = Axis.objects.create(
+            convention=new, number=axis.number, title=axis.title, description=axis.description
+        )
+        for objective in axis.objectives.all():
+            objective_map[objective.pk] = Objective.objects.create(
+                axis=axis_map[axis.pk],
+                number=objective.number,
+                title=objective.title,
+                description=objective.description,
+            )
+    sheets = old.action_sheets.prefetch_related(
+        "themes", "partner_parties", "communes", "fundings", "indicators__targets"
+    )
+    copied_fields = [
+        "number",
+        "title",
+        "initial_diagnostic",
+        "target_public",
+        "operational_objectives",
+        "implementation",
+        "deadline",
+        "deadline_whole_period",
+        "pilot_services",
+        "other_partners",
+        "expected_results",
+        "human_means",
+        "territory",
+    ]
+    for sheet in sheets:
+        copy = ActionSheet.objects.create(
+            convention=new,
+            axis=axis_map[sheet.axis_id],
+            objective=objective_map.get(sheet.objective_id),
+            pilot_party=party_map.get(sheet.pilot_party_id),
+            **{field: getattr(sheet, field) for field in copied_fields},
+        )
+        copy.themes.set(sheet.themes.all())
+        copy.communes.set(sheet.communes.all())
+        copy.partner_parties.set(
+            [party_map[p.pk] for p in sheet.partner_parties.all() if p.pk in party_map]
+        )
+        Funding.objects.bulk_create(
+            Funding(
+                action_sheet=copy,
+                funder=f.funder,
+                funder_name=f.funder_name,
+                amount=f.amount,
+                human_means=f.human_means,
+                comment=f.comment,
+            )
+            for f in sheet.fundings.all()
+        )
+        for indicator in sheet.indicators.all():
+            new_indicator = Indicator.objects.create(
+                action_sheet=copy,
+                position=indicator.position,
+                label=indicator.label,
+                kind=indicator.kind,
+                unit=indicator.unit,
+                baseline_value=indicator.baseline_value,
+                baseline_text=indicator.baseline_text,
+                baseline_date=indicator.baseline_date,
+                periodicity=indicator.periodicity,
+                source=indicator.source,
+            )
+            IndicatorTarget.objects.bulk_create(
+                IndicatorTarget(indicator=new_indicator, value=t.value, text=t.text, date=t.date)
+                for t in indicator.targets.all()
+            )

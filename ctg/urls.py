@@ -1,0 +1,18 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "CTG – administration"
+admin.site.site_title = "CTG – administration"
+admin.site.index_title = "Référentiels et conventions"
+
+urlpatterns = [
+    path("", include("conventions.urls")),
+    path("compte/", include("django.contrib.auth.urls")),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

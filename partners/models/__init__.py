@@ -1,0 +1,16 @@
+from .equipment import Equipment, EquipmentType
+from .organisation import Department, Organisation, OrganisationKind
+from .representative import Civility, Representative
+from .user import Role, User
+
+__all__ = [
+    "Civility",
+    "Department",
+    "Equipment",
+    "EquipmentType",
+    "Organisation",
+    "OrganisationKind",
+    "Representative",
+    "Role",
+    "User",
+]

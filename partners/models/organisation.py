@@ -1,0 +1,195 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from partners.validators import (
+    validate_department_code,
+    validate_insee_commune_code,
+    validate_siren,
+)
+
+
+class Department(models.Model):
+    """A département, with the INSEE linking type that gives "du", "de la", "des"..."""
+
+    # INSEE "type de nom en clair" (TNCC): the connector used before the name.
+    LINKING = {
+        0: "de ",
+        1: "d'",
+        2: "du ",
+        3: "de la ",
+        4: "des ",
+        5: "de l'",
+        6: "des ",
+        7: "de las ",
+        8: "de los ",
+    }
+
+    code = models.CharField(
+        "code", max_length=3, unique=True, validators=[validate_department_code]
+    )
+    name = models.CharField("nom", max_length=100)
+    linking_type = models.PositiveSmallIntegerField("type de liaison INSEE", default=0)
+
+    class Meta:
+        verbose_name = "département"
+        verbose_name_plural = "départements"
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.code} – {self.name}"
+
+    @property
+    def name_with_connector(self):
+        """ "du Haut-Rhin", "des Bouches-du-Rhône", "de l'Ain"."""
+        return f"{self.LINKING.get(self.linking_type, 'de ')}{self.name}"
+
+
+class OrganisationKind(models.TextChoices):
+    CAF = "caf", "Caf"
+    EPCI = "epci", "Intercommunalité (EPCI)"
+    COMMUNE = "commune", "Commune"
+    SYNDICATE = "syndicate", "Syndicat intercommunal"
+    DEPARTMENT = "department", "Département"
+    MSA = "msa", "MSA"
+    ASSOCIATION = "association", "Association"
+    OTHER = "other", "Autre"
+
+
+class EpciKind(models.TextChoices):
+    CC = "CC", "Communauté de communes"
+    CA = "CA", "Communauté d'agglomération"
+    CU = "CU", "Communauté urbaine"
+    METRO = "METRO", "Métropole"
+    MET69 = "MET69", "Métropole de Lyon"
+
+
+LOCAL_AUTHORITY_KINDS = (
+    OrganisationKind.EPCI,
+    OrganisationKind.COMMUNE,
+    OrganisationKind.SYNDICATE,
+    OrganisationKind.DEPARTMENT,
+)
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def cafs(self):
+        return self.filter(kind=OrganisationKind.CAF)
+
+    def epcis(self):
+        return self.filter(kind=OrganisationKind.EPCI)
+
+    def communes(self):
+        return self.filter(kind=OrganisationKind.COMMUNE)
+
+    def local_authorities(self):
+        return self.filter(kind__in=LOCAL_AUTHORITY_KINDS)
+
+
+class Organisation(models.Model):
+    """A partner: Caf, EPCI, commune, syndicate, Département, MSA, association..."""
+
+    kind = models.CharField("type", max_length=20, choices=OrganisationKind.choices)
+    name = models.CharField("nom", max_length=200)
+    epci_kind = models.CharField(
+        "nature de l'EPCI", max_length=10, choices=EpciKind.choices, blank=True
+    )
+    siren = models.CharField(
+        "SIREN",
+        max_length=9,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[validate_siren],
+        help_text="9 chiffres, clé de Luhn vérifiée.",
+    )
+    insee_code = models.CharField(
+        "code commune INSEE",
+        max_length=5,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[validate_insee_commune_code],
+    )
+    department = models.ForeignKey(
+        Department,
+        verbose_name="département",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organisations",
+    )
+    population = models.PositiveIntegerField("population", null=True, blank=True)
+    population_year = models.PositiveSmallIntegerField(
+        "année de la population légale", null=True, blank=True
+    )
+    epci = models.ForeignKey(
+        "self",
+        verbose_name="EPCI de rattachement",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="member_communes",
+        limit_choices_to={"kind": OrganisationKind.EPCI},
+        help_text="Une commune appartient au plus à un EPCI.",
+    )
+    address = models.CharField("adresse", max_length=255, blank=True)
+    postcode = models.CharField("code postal", max_length=5, blank=True)
+    city = models.CharField("ville", max_length=100, blank=True)
+    logo = models.ImageField("logo", upload_to="logos/", blank=True)
+    is_active = models.BooleanField("active", default=True)
+
+    history = HistoricalRecords()
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "organisation"
+        verbose_name_plural = "organisations"
+        ordering = ["name"]
+        indexes = [models.Index(fields=["kind", "name"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(insee_code__isnull=True) | models.Q(kind="commune"),
+                name="insee_code_only_for_communes",
+                violation_error_message="Seule une commune a un code commune INSEE.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_local_authority(self):
+        return self.kind in LOCAL_AUTHORITY_KINDS
+
+    def clean(self):
+        errors = {}
+        if self.epci_id:
+            if self.kind != OrganisationKind.COMMUNE:
+                errors["epci"] = "Seule une commune peut être rattachée à un EPCI."
+            elif self.epci.kind != OrganisationKind.EPCI:
+                errors["epci"] = "L'organisation de rattachement doit être un EPCI."
+        if self.kind == OrganisationKind.EPCI and not self.epci_kind:
+            errors["epci_kind"] = "Précisez la nature de l'EPCI."
+        if self.kind != OrganisationKind.EPCI and self.epci_kind:
+            errors["epci_kind"] = "Seul un EPCI a une nature d'EPCI."
+        if self.insee_code and self.kind != OrganisationKind.COMMUNE:
+            errors["insee_code"] = "Seule une commune a un code commune INSEE."
+        if (
+            self.insee_code
+            and self.department_id
+            and not self.insee_code.startswith(self.department.code[:2])
+        ):
+            errors["insee_code"] = (
+                f"Le code INSEE {self.insee_code} ne correspond pas au département "
+                f"{self.department.code}."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def designation(self):
+        """How the document names it: "la Commune de Lièpvre", "la Caf du Haut-Rhin"."""
+        if self.kind == OrganisationKind.COMMUNE:
+            return f"la Commune de {self.name}"
+        return self.name
