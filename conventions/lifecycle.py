@@ -34,11 +34,17 @@ class LifecycleError(Exception):
     """A transition that is not allowed now; the message is French and user-facing."""
 
 
+def _impossible(action):
+    """ "Impossible de figer..." but "Impossible d'enregistrer..."."""
+    elided = action[0] in "aeéèiouy"
+    return f"Impossible d'{action}" if elided else f"Impossible de {action}"
+
+
 def _require_state(convention, *states, action):
     if convention.state not in states:
         allowed = " ou ".join(f"« {ConventionState(s).label} »" for s in states)
         raise LifecycleError(
-            f"Impossible de {action} : la convention est « {convention.get_state_display()} », "
+            f"{_impossible(action)} : la convention est « {convention.get_state_display()} », "
             f"il faut qu'elle soit {allowed}."
         )
 
@@ -294,7 +300,7 @@ def amend(convention, *, subject, user=None, **changes):
 def _require_amendment_state(amendment, state, action):
     if amendment.state != state:
         raise LifecycleError(
-            f"Impossible de {action} : l'avenant est « {amendment.get_state_display()} », "
+            f"{_impossible(action)} : l'avenant est « {amendment.get_state_display()} », "
             f"il faut qu'il soit « {AmendmentState(state).label} »."
         )
 

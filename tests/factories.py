@@ -49,8 +49,8 @@ class OrganisationFactory(DjangoModelFactory):
     department = factory.SubFactory(DepartmentFactory)
 
     class Params:
-        caf = factory.Trait(kind="caf", name=factory.Sequence(lambda n: f"Caf {n}"), siren=None)
-        epci = factory.Trait(
+        as_caf = factory.Trait(kind="caf", name=factory.Sequence(lambda n: f"Caf {n}"), siren=None)
+        as_epci = factory.Trait(
             kind="epci", epci_kind="CC", name=factory.Sequence(lambda n: f"CC numéro {n}")
         )
 
@@ -79,7 +79,7 @@ class UserFactory(DjangoModelFactory):
 
     class Params:
         adviser = factory.Trait(
-            role=Role.ADVISER, organisation=factory.SubFactory(OrganisationFactory, caf=True)
+            role=Role.ADVISER, organisation=factory.SubFactory(OrganisationFactory, as_caf=True)
         )
         administrator = factory.Trait(role=Role.ADMINISTRATOR, organisation=None, is_staff=True)
 
@@ -90,8 +90,8 @@ class ConventionFactory(DjangoModelFactory):
 
     reference = factory.Sequence(lambda n: f"ctg-{n}-2026-2030")
     title = factory.Sequence(lambda n: f"CTG du territoire {n} 2026-2030")
-    caf = factory.SubFactory(OrganisationFactory, caf=True)
-    lead_authority = factory.SubFactory(OrganisationFactory, epci=True)
+    caf = factory.SubFactory(OrganisationFactory, as_caf=True)
+    lead_authority = factory.SubFactory(OrganisationFactory, as_epci=True)
     territory_name = factory.LazyAttribute(lambda o: o.lead_authority.name)
     start_date = datetime.date(2026, 1, 1)
     end_date = datetime.date(2030, 12, 31)

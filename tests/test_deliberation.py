@@ -1,0 +1,186 @@
+"""Consistency rules of a council deliberation (DOMAIN.md section 6)."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from conventions.models import Outcome
+from tests.factories import (
+    DeliberationFactory,
+    DepartmentFactory,
+    OrganisationFactory,
+    PartyFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def valentigney_party():
+    doubs = DepartmentFactory(code="25", name="Doubs", linking_type=2)
+    valentigney = OrganisationFactory(
+        name="Valentigney", insee_code="25580", siren="212505804", department=doubs
+    )
+    return PartyFactory(organisation=valentigney)
+
+
+def errors_of(deliberation):
+    with pytest.raises(ValidationError) as error:
+        deliberation.full_clean()
+    return error.value.message_dict
+
+
+def test_valentigney_real_deliberation_is_accepted(valentigney_party):
+    deliberation = DeliberationFactory.build(party=valentigney_party)
+    deliberation.full_clean()
+    deliberation.save()
+    assert deliberation.is_adopted
+
+
+def test_more_present_than_members_in_office_is_refused(valentigney_party):
+    errors = errors_of(DeliberationFactory.build(party=valentigney_party, present=34))
+    assert errors["present"] == ["Il y a plus de présents (34) que de membres en exercice (33)."]
+
+
+def test_proxies_cannot_exceed_absent_members(valentigney_party):
+    errors = errors_of(
+        DeliberationFactory.build(
+            party=valentigney_party, present=30, proxies=4, votes_cast=34, votes_for=34
+        )
+    )
+    assert "seul un membre absent peut donner pouvoir" in errors["proxies"][0]
+
+
+def test_missing_quorum_is_refused_with_the_threshold(valentigney_party):
+    errors = errors_of(
+        DeliberationFactory.build(
+            party=valentigney_party, present=16, proxies=4, votes_cast=20, votes_for=20
+        )
+    )
+    assert "Quorum non atteint : 16 présents sur 33" in errors["present"][0]
+    assert "au moins 17" in errors["present"][0]
+
+
+def test_second_convocation_deliberates_without_quorum(valentigney_party):
+    deliberation = DeliberationFactory.build(
+        party=valentigney_party,
+        present=10,
+        proxies=3,
+        votes_cast=13,
+        votes_for=13,
+        second_convocation=True,
+        first_session_date=datetime.date(2023, 3, 29),
+    )
+    deliberation.full_clean()
+
+
+def test_second_convocation_must_be_three_days_after_the_first(valentigney_party):
+    errors = errors_of(
+        DeliberationFactory.build(
+            party=valentigney_party,
+            present=10,
+            proxies=3,
+            votes_cast=13,
+            votes_for=13,
+            second_convocation=True,
+            first_session_date=datetime.date(2023, 4, 3),
+        )
+    )
+    assert "au moins trois jours" in errors["first_session_date"][0]
+
+
+def test_votes_cannot_exceed_present_plus_proxies(valentigney_party):
+    errors = errors_of(
+        DeliberationFactory.build(party=valentigney_party, votes_cast=32, votes_for=32)
+    )
+    assert errors["votes_cast"] == [
+        "32 suffrages exprimés pour 27 présents et 4 pouvoirs : impossible."
+    ]
+
+
+def test_votes_for_and_against_must_add_up_to_votes_cast(valentigney_party):
+    errors = errors_of(
+        DeliberationFactory.build(
+            party=valentigney_party,
+            votes_for=25,
+            votes_against=3,
+            outcome=Outcome.ADOPTED_MAJORITY,
+        )
+    )
+    assert "doit égaler les suffrages exprimés (31)" in errors["votes_for"][0]
+
+
+def test_abstentions_count_against_the_voices_present(valentigney_party):
+    errors = errors_of(DeliberationFactory.build(party=valentigney_party, abstentions=2))
+    assert "dépassent les 31 voix présentes et représentées" in errors["abstentions"][0]
+
+
+def test_unanimity_means_no_vote_against(valentigney_party):
+    errors = errors_of(
+        DeliberationFactory.build(party=valentigney_party, votes_for=29, votes_against=2)
+    )
+    assert errors["outcome"] == [
+        "Une délibération adoptée à l'unanimité ne peut compter aucune voix contre (2 ici)."
+    ]
+
+
+def test_majority_with_abstentions_is_accepted(valentigney_party):
+    DeliberationFactory.build(
+        party=valentigney_party,
+        votes_cast=28,
+        votes_for=25,
+        votes_against=3,
+        abstentions=3,
+        outcome=Outcome.ADOPTED_MAJORITY,
+    ).full_clean()
+
+
+def test_rejected_needs_a_majority_against(valentigney_party):
+    errors = errors_of(DeliberationFactory.build(party=valentigney_party, outcome=Outcome.REJECTED))
+    assert "la majorité est pour" in errors["outcome"][0]
+
+
+def test_actes_identifier_of_the_party_is_accepted_and_normalised():
+    haut_rhin = DepartmentFactory()
+    cc = OrganisationFactory(
+        as_epci=True, name="CC du Val d'Argent", siren="246800395", department=haut_rhin
+    )
+    deliberation = DeliberationFactory.build(
+        party=PartyFactory(organisation=cc),
+        session_date=datetime.date(2025, 10, 2),
+        actes_id="99_DE-068-246800395-20251002-DEL_2025_41-D",
+    )
+    deliberation.full_clean()
+    assert deliberation.actes_id == "068-246800395-20251002-DEL_2025_41-DE"
+
+
+def test_actes_identifier_of_another_authority_is_explained(valentigney_party):
+    errors = errors_of(
+        DeliberationFactory.build(
+            party=valentigney_party, actes_id="025-212503882-20230405-2023_32-DE"
+        )
+    )
+    assert errors["actes_id"] == [
+        "Identifiant ACTES incohérent : le SIREN 212503882 de l'identifiant n'est pas celui "
+        "de Valentigney (212505804)."
+    ]
+
+
+def test_actes_identifier_with_another_date_or_department_is_explained(valentigney_party):
+    errors = errors_of(
+        DeliberationFactory.build(
+            party=valentigney_party, actes_id="039-212505804-20230406-2023_32-DE"
+        )
+    )
+    message = errors["actes_id"][0]
+    assert "le département 039 de l'identifiant n'est pas celui de Valentigney (025)" in message
+    assert (
+        "la date de décision 06/04/2023 de l'identifiant n'est pas la date de la séance "
+        "(05/04/2023)" in message
+    )
+
+
+def test_malformed_actes_identifier_is_explained(valentigney_party):
+    errors = errors_of(DeliberationFactory.build(party=valentigney_party, actes_id="2023-32"))
+    assert "n'a pas la forme attendue" in errors["actes_id"][0]
