@@ -11,6 +11,8 @@ class Theme(models.Model):
     name = models.CharField("libellé", max_length=150)
     position = models.PositiveSmallIntegerField("ordre", default=0)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = "thématique"
         verbose_name_plural = "thématiques"

@@ -9,6 +9,8 @@ class EquipmentType(models.Model):
     name = models.CharField("libellé", max_length=200)
     position = models.PositiveSmallIntegerField("ordre", default=0)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = "type d'équipement"
         verbose_name_plural = "types d'équipements"

@@ -31,6 +31,8 @@ class Department(models.Model):
     name = models.CharField("nom", max_length=100)
     linking_type = models.PositiveSmallIntegerField("type de liaison INSEE", default=0)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = "département"
         verbose_name_plural = "départements"
