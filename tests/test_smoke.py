@@ -6,7 +6,7 @@ from tests.factories import ConventionFactory, PartyFactory, UserFactory
 
 @pytest.mark.django_db
 def test_anonymous_visitor_is_sent_to_login(client):
-    response = client.get(reverse("home"))
+    response = client.get(reverse("conventions:home"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
 
@@ -17,7 +17,7 @@ def test_home_lists_only_conventions_of_the_users_organisation(client):
     ConventionFactory(title="CTG d'un autre territoire")
     user = UserFactory(organisation=mine.organisation)
     client.force_login(user)
-    response = client.get(reverse("home"))
+    response = client.get(reverse("conventions:home"))
     assert response.status_code == 200
     assert mine.convention.title in response.content.decode()
     assert "CTG d'un autre territoire" not in response.content.decode()

@@ -57,6 +57,16 @@ class ConventionQuerySet(models.QuerySet):
             return self.filter(caf_id=user.organisation_id)
         return self.filter(parties__organisation_id=user.organisation_id).distinct()
 
+    def in_force(self, on=None):
+        on = on or datetime.date.today()
+        signed = models.Q(state=ConventionState.SIGNED, end_date__gte=on)
+        terminated_later = models.Q(state=ConventionState.TERMINATED, terminated_on__gt=on)
+        return self.filter(signed | terminated_later, start_date__lte=on)
+
+    def expired(self, on=None):
+        on = on or datetime.date.today()
+        return self.filter(state=ConventionState.SIGNED, end_date__lt=on)
+
     def editable_by(self, user):
         """Conventions a user may change: administrators all, advisers their Caf's."""
         if not user.is_authenticated:

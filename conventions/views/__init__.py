@@ -1,3 +1,4 @@
+from .convention import convention_detail, convention_list
 from .home import home
 
-__all__ = ["home"]
+__all__ = ["convention_detail", "convention_list", "home"]

@@ -1,0 +1,79 @@
+import datetime
+
+import django_filters
+from django.db.models import Q
+
+from conventions.models import Convention, ConventionState, Theme
+from partners.models import Department, Organisation
+
+STATUS_CHOICES = [
+    (ConventionState.DRAFT, "En préparation"),
+    (ConventionState.IN_DELIBERATION, "En délibération"),
+    (ConventionState.SIGNING, "À la signature"),
+    ("upcoming", "Signée, pas encore en vigueur"),
+    ("in_force", "En vigueur"),
+    ("expired", "Échue"),
+    (ConventionState.TERMINATED, "Résiliée"),
+]
+
+
+class ConventionFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="Recherche", method="search")
+    caf = django_filters.ModelChoiceFilter(
+        label="Caf", queryset=Organisation.objects.none(), empty_label="Toutes les Caf"
+    )
+    status = django_filters.ChoiceFilter(
+        label="État", choices=STATUS_CHOICES, method="filter_status", empty_label="Tous les états"
+    )
+    department = django_filters.ModelChoiceFilter(
+        label="Département",
+        field_name="lead_authority__department",
+        queryset=Department.objects.none(),
+        empty_label="Tous les départements",
+    )
+    year = django_filters.NumberFilter(label="Période couvrant l'année", method="filter_year")
+    theme = django_filters.ModelChoiceFilter(
+        label="Thématique",
+        field_name="themes",
+        distinct=True,
+        queryset=Theme.objects.all(),
+        empty_label="Toutes les thématiques",
+    )
+
+    class Meta:
+        model = Convention
+        fields = []
+
+    def __init__(self, *args, visible, **kwargs):
+        super().__init__(*args, queryset=visible, **kwargs)
+        self.filters["caf"].queryset = Organisation.objects.filter(
+            pk__in=visible.values("caf_id")
+        ).order_by("name")
+        self.filters["department"].queryset = Department.objects.filter(
+            pk__in=visible.values("lead_authority__department_id")
+        )
+
+    def search(self, queryset, name, value):
+        words = value.split()
+        for word in words:
+            matching = Convention.objects.filter(
+                Q(title__icontains=word)
+                | Q(reference__icontains=word)
+                | Q(territory_name__icontains=word)
+                | Q(parties__organisation__name__icontains=word)
+            )
+            queryset = queryset.filter(pk__in=matching.values("pk"))
+        return queryset
+
+    def filter_status(self, queryset, name, value):
+        today = datetime.date.today()
+        if value == "in_force":
+            return queryset.in_force(today)
+        if value == "expired":
+            return queryset.expired(today)
+        if value == "upcoming":
+            return queryset.filter(state=ConventionState.SIGNED, start_date__gt=today)
+        return queryset.filter(state=value)
+
+    def filter_year(self, queryset, name, value):
+        return queryset.filter(start_date__year__lte=value, end_date__year__gte=value)

@@ -1,0 +1,110 @@
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch
+from django.shortcuts import render
+
+from conventions.access import can_edit, visible_convention
+from conventions.filters import ConventionFilter
+from conventions.models import Convention, Deliberation, Signature
+
+PAGE_SIZE = 25
+
+
+def convention_list(request):
+    visible = Convention.objects.visible_to(request.user)
+    filterset = ConventionFilter(request.GET or None, visible=visible)
+    conventions = (
+        filterset.qs.select_related("caf", "lead_authority__department")
+        .annotate(party_count=Count("parties", distinct=True))
+        .order_by("-start_date", "title")
+    )
+    page = Paginator(conventions, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "conventions/convention_list.html",
+        {"filter": filterset, "page": page, "query": query.urlencode()},
+    )
+
+
+def convention_detail(request, pk):
+    queryset = Convention.objects.select_related(
+        "caf", "lead_authority", "template", "predecessor", "created_by"
+    ).prefetch_related("themes")
+    convention = visible_convention(request.user, pk, queryset)
+    parties = list(
+        convention.parties.select_related("organisation")
+        .prefetch_related(
+            "signatories",
+            Prefetch(
+                "deliberations",
+                queryset=Deliberation.objects.filter(amendment=None).select_related("version"),
+            ),
+            Prefetch(
+                "signatures",
+                queryset=Signature.objects.filter(amendment=None).select_related("representative"),
+                to_attr="convention_signatures",
+            ),
+        )
+        .order_by("position", "pk")
+    )
+    versions = list(convention.versions.order_by("-number"))
+    current_version = versions[0] if versions else None
+    signatures = [s for party in parties for s in party.convention_signatures]
+    signed_pairs = {(s.party_id, s.representative_id) for s in signatures}
+    expected_signatures = sum(len(p.signatories.all()) for p in parties if p.is_signatory)
+    deliberations = [d for party in parties for d in party.deliberations.all()]
+    for deliberation in deliberations:
+        deliberation.outdated = bool(
+            current_version and deliberation.version_id != current_version.pk
+        )
+    missing_deliberation = [
+        p
+        for p in parties
+        if p.is_signatory
+        and p.requires_deliberation
+        and not any(d.is_adopted and not d.outdated for d in p.deliberations.all())
+    ]
+    equipment = convention.equipment.select_related("organisation", "equipment_type").order_by(
+        "organisation__name", "equipment_type__position", "name"
+    )
+    history = convention.history.select_related("history_user").order_by("-history_date")[:20]
+    context = {
+        "convention": convention,
+        "can_edit": can_edit(request.user, convention),
+        "parties": parties,
+        "articles": convention.articles.order_by("number"),
+        "equipment": equipment,
+        "steering_instances": convention.steering_instances.all(),
+        "deliberations": deliberations,
+        "missing_deliberation": missing_deliberation,
+        "signatures": signatures,
+        "signed_pairs": signed_pairs,
+        "expected_signatures": expected_signatures,
+        "versions": versions,
+        "current_version": current_version,
+        "amendments": convention.amendments.annotate(
+            deliberation_count=Count("deliberations", distinct=True),
+            signature_count=Count("signatures", distinct=True),
+        ),
+        "history": history,
+        "timeline": timeline(convention, versions),
+        "own_parties": [p for p in parties if p.organisation_id == request.user.organisation_id],
+    }
+    return render(request, "conventions/convention_detail.html", context)
+
+
+def timeline(convention, versions):
+    """Dated steps of the lifecycle, in order, for the overview."""
+    steps = [("Création", convention.created_at.date() if convention.created_at else None)]
+    for version in sorted(versions, key=lambda v: v.number):
+        steps.append((f"Texte figé (version {version.number})", version.frozen_at.date()))
+    if convention.signing_started_at:
+        steps.append(("Mise à la signature", convention.signing_started_at.date()))
+    if convention.signed_on:
+        steps.append(("Signature complète", convention.signed_on))
+    steps.append(("Début de la convention", convention.start_date))
+    if convention.terminated_on:
+        steps.append(("Résiliation", convention.terminated_on))
+    steps.append(("Fin de la convention", convention.end_date))
+    return steps

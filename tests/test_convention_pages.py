@@ -1,0 +1,91 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from conventions.models import PartyRole
+from partners.models import Role
+from tests.factories import (
+    ArticleFactory,
+    ConventionFactory,
+    DeliberationFactory,
+    PartyFactory,
+    RepresentativeFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def convention_with_parties(count):
+    convention = ConventionFactory()
+    PartyFactory(convention=convention, organisation=convention.caf, role=PartyRole.CAF)
+    for _ in range(count - 1):
+        party = PartyFactory(convention=convention)
+        party.signatories.set([RepresentativeFactory(organisation=party.organisation)])
+        DeliberationFactory(party=party)
+    ArticleFactory(convention=convention)
+    return convention
+
+
+@pytest.fixture
+def adviser_of():
+    def make(convention):
+        return UserFactory(role=Role.ADVISER, organisation=convention.caf)
+
+    return make
+
+
+def test_detail_page_shows_parties_and_deliberations(client, adviser_of):
+    convention = convention_with_parties(4)
+    client.force_login(adviser_of(convention))
+    response = client.get(reverse("conventions:detail", args=[convention.pk]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    for party in convention.parties.select_related("organisation"):
+        assert str(party.organisation) in page
+    assert "2023-32" in page
+
+
+def test_detail_page_query_count_does_not_grow_with_parties(
+    client, adviser_of, django_assert_max_num_queries
+):
+    small = convention_with_parties(3)
+    large = convention_with_parties(37)
+    client.force_login(adviser_of(small))
+    with django_assert_max_num_queries(30) as small_queries:
+        client.get(reverse("conventions:detail", args=[small.pk]))
+    client.force_login(adviser_of(large))
+    with django_assert_max_num_queries(len(small_queries.captured_queries)):
+        response = client.get(reverse("conventions:detail", args=[large.pk]))
+    assert response.status_code == 200
+
+
+def test_outsider_gets_404_on_a_guessed_id(client, adviser_of):
+    convention = convention_with_parties(2)
+    other = ConventionFactory()
+    client.force_login(adviser_of(other))
+    assert client.get(reverse("conventions:detail", args=[convention.pk])).status_code == 404
+
+
+def test_list_filters_by_status_and_query_count_is_constant(client, django_assert_max_num_queries):
+    caf_convention = ConventionFactory(title="CTG du Val d'Argent 2026-2030")
+    adviser = UserFactory(role=Role.ADVISER, organisation=caf_convention.caf)
+    for index in range(50):
+        ConventionFactory(
+            caf=caf_convention.caf,
+            title=f"CTG numéro {index}",
+            start_date=datetime.date(2023, 1, 1),
+            end_date=datetime.date(2027, 12, 31),
+            state="signed",
+        )
+    client.force_login(adviser)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("conventions:list"))
+    assert response.status_code == 200
+    assert "51 conventions" in response.content.decode()
+    response = client.get(reverse("conventions:list"), {"status": "draft"})
+    assert "1 convention" in response.content.decode()
+    assert "CTG du Val d&#x27;Argent 2026-2030" in response.content.decode()
+    response = client.get(reverse("conventions:list"), {"q": "Argent"})
+    assert "1 convention" in response.content.decode()
