@@ -1,12 +1,8 @@
 from django.shortcuts import render
 
-from conventions.models import Convention
+from conventions.dashboard import build_dashboard
 
 
 def home(request):
-    conventions = (
-        Convention.objects.visible_to(request.user)
-        .select_related("caf", "lead_authority")
-        .order_by("-start_date", "title")
-    )
-    return render(request, "conventions/home.html", {"conventions": conventions})
+    """The dashboard: conventions by state and what needs attention next."""
+    return render(request, "conventions/home.html", build_dashboard(request.user))

@@ -1,0 +1,131 @@
+"""What needs attention next, for the home page; a fixed number of queries."""
+
+import datetime
+from collections import Counter
+
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+
+from actionplan.models import FollowUp, FollowUpState, Meeting
+from conventions.models import (
+    Convention,
+    ConventionState,
+    ConventionVersion,
+    Deliberation,
+    Party,
+    Signature,
+)
+from conventions.models.deliberation import ADOPTED_OUTCOMES
+
+PENDING_FOLLOW_UP = (FollowUpState.OPEN, FollowUpState.DRAFT, FollowUpState.RETURNED)
+STATUS_ORDER = [
+    "En préparation",
+    "En délibération",
+    "À la signature",
+    "Signée, pas encore en vigueur",
+    "En vigueur",
+    "Échue",
+    "Résiliée",
+]
+
+
+def quarter_start(day):
+    return datetime.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+
+
+def status_counts(conventions, today):
+    counts = Counter(c.status_label(today) for c in conventions)
+    return [(label, counts[label]) for label in STATUS_ORDER if counts[label]]
+
+
+def parties_missing_deliberation(visible):
+    """Signatory parties of conventions in deliberation without an adopted deliberation."""
+    # Nested twice: the version subquery sits inside the Exists over deliberations.
+    latest_version = ConventionVersion.objects.filter(
+        convention=OuterRef(OuterRef("convention_id"))
+    ).order_by("-number")
+    adopted = Deliberation.objects.filter(
+        party=OuterRef("pk"),
+        amendment=None,
+        outcome__in=ADOPTED_OUTCOMES,
+        version=Subquery(latest_version.values("pk")[:1]),
+    )
+    return (
+        Party.objects.filter(
+            convention__in=visible.filter(state=ConventionState.IN_DELIBERATION),
+            requires_deliberation=True,
+        )
+        .exclude(role="partner")
+        .exclude(Exists(adopted))
+        .select_related("organisation", "convention")
+        .order_by("convention__title", "position")
+    )
+
+
+def conventions_in_signing(visible):
+    signed = (
+        Signature.objects.filter(party__convention=OuterRef("pk"), amendment=None)
+        .values("party__convention")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    expected = (
+        Party.signatories.through.objects.filter(party__convention=OuterRef("pk"))
+        .exclude(party__role="partner")
+        .values("party__convention")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return visible.filter(state=ConventionState.SIGNING).annotate(
+        signed_count=Subquery(signed), expected_count=Subquery(expected)
+    )
+
+
+def late_follow_ups(visible, today):
+    """Follow-up entries of past quarters not yet submitted, counted per convention."""
+    start = quarter_start(today)
+    past = Q(year__lt=start.year) | Q(year=start.year, quarter__lt=(start.month + 2) // 3)
+    return (
+        FollowUp.objects.filter(past, action_sheet__convention__in=visible)
+        .filter(state__in=PENDING_FOLLOW_UP)
+        .values("action_sheet__convention", "action_sheet__convention__title")
+        .annotate(late=Count("pk"))
+        .order_by("action_sheet__convention__title")
+    )
+
+
+def build_dashboard(user, today=None):
+    today = today or datetime.date.today()
+    visible = Convention.objects.visible_to(user)
+    conventions = list(
+        visible.select_related("caf", "lead_authority").order_by("end_date", "title")
+    )
+    soon = today + datetime.timedelta(days=365)
+    data = {
+        "conventions": conventions,
+        "status_counts": status_counts(conventions, today),
+        "missing_deliberations": list(parties_missing_deliberation(visible)),
+        "in_signing": list(conventions_in_signing(visible)),
+        "late_follow_ups": list(late_follow_ups(visible, today)),
+        "ending_soon": [c for c in conventions if c.is_in_force(today) and c.end_date <= soon],
+        "next_meetings": list(
+            Meeting.objects.filter(convention__in=visible, date__gte=today)
+            .select_related("convention")
+            .order_by("date")[:5]
+        ),
+    }
+    if user.organisation_id and not user.is_adviser:
+        data["own_missing_deliberations"] = [
+            p for p in data["missing_deliberations"] if p.organisation_id == user.organisation_id
+        ]
+        data["to_fill"] = list(
+            FollowUp.objects.filter(
+                action_sheet__convention__in=visible, state__in=PENDING_FOLLOW_UP
+            )
+            .filter(year__lte=today.year)
+            .values(
+                "action_sheet__convention", "action_sheet__convention__title", "year", "quarter"
+            )
+            .annotate(count=Count("pk"))
+            .order_by("year", "quarter")
+        )
+    return data
