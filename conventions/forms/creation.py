@@ -1,0 +1,90 @@
+from django import forms
+from django.db.models import Q
+
+from conventions.creation import default_period
+from conventions.models import ConventionTemplate
+from partners.models import Organisation, OrganisationKind
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class OrganisationChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name} ({obj.get_kind_display()})"
+
+
+class ConventionCreateForm(forms.Form):
+    caf = forms.ModelChoiceField(label="Caf", queryset=Organisation.objects.none())
+    lead_authority = OrganisationChoiceField(
+        label="Collectivité chef de file",
+        queryset=Organisation.objects.none(),
+        help_text="L'intercommunalité (ou la commune, le syndicat) qui porte la convention.",
+    )
+    template = forms.ModelChoiceField(
+        label="Modèle de convention",
+        queryset=ConventionTemplate.objects.none(),
+        required=False,
+        empty_label="Aucun modèle (articles à rédiger)",
+    )
+    start_date = forms.DateField(label="Date de début", widget=DateInput())
+    end_date = forms.DateField(label="Date de fin", widget=DateInput())
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        cafs = Organisation.objects.cafs()
+        if not user.is_administrator:
+            cafs = cafs.filter(pk=user.organisation_id)
+        self.fields["caf"].queryset = cafs.select_related("department")
+        departments = cafs.values("department_id")
+        self.fields["lead_authority"].queryset = (
+            Organisation.objects.filter(
+                kind__in=[
+                    OrganisationKind.EPCI,
+                    OrganisationKind.COMMUNE,
+                    OrganisationKind.SYNDICATE,
+                ],
+                department_id__in=departments,
+                is_active=True,
+            )
+            if not user.is_administrator
+            else Organisation.objects.local_authorities().filter(is_active=True)
+        ).order_by("kind", "name")
+        self.fields["template"].queryset = ConventionTemplate.objects.filter(
+            Q(caf__in=cafs) | Q(caf__isnull=True), is_active=True
+        )
+        if len(cafs) == 1:
+            self.fields["caf"].initial = cafs[0]
+        start, end = default_period()
+        self.fields["start_date"].initial = start
+        self.fields["end_date"].initial = end
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end <= start:
+            self.add_error("end_date", "La date de fin doit être postérieure à la date de début.")
+        elif start and end and end > start.replace(year=start.year + 5):
+            self.add_error("end_date", "Une CTG dure au plus cinq ans.")
+        template, caf = data.get("template"), data.get("caf")
+        if template and caf and template.caf_id not in (None, caf.pk):
+            self.add_error("template", "Ce modèle appartient à une autre Caf.")
+        return data
+
+
+class PartiesProposalForm(forms.Form):
+    communes = forms.ModelMultipleChoiceField(
+        label="Communes membres proposées comme cosignataires",
+        queryset=Organisation.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    def __init__(self, *args, proposed, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["communes"].queryset = proposed
+        self.fields["communes"].initial = list(proposed)
