@@ -9,4 +9,16 @@ urlpatterns = [
     path("conventions/", views.convention_list, name="list"),
     path("conventions/nouvelle/", views.convention_create, name="create"),
     path("conventions/<int:pk>/", views.convention_detail, name="detail"),
+    path("conventions/<int:pk>/parties/", views.party_list, name="parties"),
+    path("conventions/<int:pk>/parties/<int:party_pk>/", views.party_edit, name="party_edit"),
+    path(
+        "conventions/<int:pk>/parties/<int:party_pk>/deplacer/",
+        views.party_move,
+        name="party_move",
+    ),
+    path(
+        "conventions/<int:pk>/parties/<int:party_pk>/retirer/",
+        views.party_remove,
+        name="party_remove",
+    ),
 ]

@@ -1,0 +1,77 @@
+from django import forms
+from django.db.models import Q
+
+from conventions.models import Party, PartyRole
+from partners.models import Organisation, Representative
+
+
+class PartyForm(forms.ModelForm):
+    class Meta:
+        model = Party
+        fields = ["role", "short_name", "competences", "requires_deliberation", "signatories"]
+        widgets = {
+            "signatories": forms.CheckboxSelectMultiple,
+            "competences": forms.Textarea(attrs={"rows": 6}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        party = self.instance
+        on = party.convention.start_date
+        in_office = Representative.objects.in_office(on).filter(organisation=party.organisation)
+        self.fields["signatories"].queryset = (
+            in_office | Representative.objects.filter(pk__in=party.signatories.all())
+        ).distinct()
+        self.fields["signatories"].label_from_instance = lambda rep: (
+            f"{rep.full_name}, {rep.role_title}"
+        )
+        self.fields["signatories"].help_text = (
+            "Représentants en fonction au début de la convention ; ajoutez-en un ci-dessous "
+            "s'il manque."
+        )
+        if party.role in (PartyRole.CAF, PartyRole.LEAD):
+            # The Caf and the lead authority keep their role.
+            self.fields["role"].disabled = True
+
+    def clean(self):
+        data = super().clean()
+        role, signatories = data.get("role"), data.get("signatories")
+        if role and role != PartyRole.PARTNER and signatories is not None and not signatories:
+            self.add_error(
+                "signatories", "Une partie signataire doit avoir au moins un signataire."
+            )
+        return data
+
+
+class RepresentativeForm(forms.ModelForm):
+    class Meta:
+        model = Representative
+        fields = ["civility", "first_name", "last_name", "role_title", "mandate_start", "email"]
+        widgets = {"mandate_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+
+class AddPartyForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        label="Organisation", queryset=Organisation.objects.none()
+    )
+    role = forms.ChoiceField(
+        label="Rôle",
+        choices=[
+            (PartyRole.CO_SIGNATORY, "Cosignataire"),
+            (PartyRole.PARTNER, "Partenaire non signataire"),
+        ],
+    )
+
+    def __init__(self, *args, convention, **kwargs):
+        super().__init__(*args, **kwargs)
+        department = convention.lead_authority.department_id
+        self.fields["organisation"].queryset = (
+            Organisation.objects.filter(is_active=True)
+            .filter(Q(department_id=department) | Q(department__isnull=True))
+            .exclude(kind="caf")
+            .exclude(pk__in=convention.parties.values("organisation_id"))
+            .order_by("kind", "name")
+        )
+        self.fields["organisation"].label_from_instance = lambda org: (
+            f"{org.name} ({org.get_kind_display()})"
+        )
