@@ -10,6 +10,13 @@ urlpatterns = [
     path("conventions/nouvelle/", views.convention_create, name="create"),
     path("conventions/<int:pk>/", views.convention_detail, name="detail"),
     path("conventions/<int:pk>/parties/", views.party_list, name="parties"),
+    path("conventions/<int:pk>/signatures/", views.record_signature, name="signature"),
+    path("conventions/<int:pk>/resilier/", views.terminate, name="terminate"),
+    path("conventions/<int:pk>/renouveler/", views.renew, name="renew"),
+    path("conventions/<int:pk>/avenants/nouveau/", views.amend, name="amend"),
+    path(
+        "conventions/<int:pk>/etat/<slug:action>/", views.convention_transition, name="transition"
+    ),
     path("conventions/<int:pk>/parties/<int:party_pk>/", views.party_edit, name="party_edit"),
     path(
         "conventions/<int:pk>/parties/<int:party_pk>/deplacer/",

@@ -1,9 +1,15 @@
 from .convention import convention_detail, convention_list
 from .creation import convention_create
 from .home import home
+from .lifecycle import amend, convention_transition, record_signature, renew, terminate
 from .parties import party_edit, party_list, party_move, party_remove
 
 __all__ = [
+    "amend",
+    "convention_transition",
+    "record_signature",
+    "renew",
+    "terminate",
     "convention_create",
     "convention_detail",
     "convention_list",
