@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
 from conventions.models import Convention
+from partners.models import Role
 
 
 def visible_convention(user, pk, queryset=None):
@@ -23,3 +24,10 @@ def can_edit(user, convention):
     if user.is_administrator:
         return True
     return user.is_adviser and user.organisation_id == convention.caf_id
+
+
+def can_record_deliberation(user, convention, party):
+    """Advisers for any party of their Caf's conventions; a chargé de coopération for their own."""
+    if can_edit(user, convention):
+        return True
+    return user.role == Role.COOPERATION and party.organisation_id == user.organisation_id

@@ -11,6 +11,16 @@ urlpatterns = [
     path("conventions/<int:pk>/", views.convention_detail, name="detail"),
     path("conventions/<int:pk>/parties/", views.party_list, name="parties"),
     path("conventions/<int:pk>/signatures/", views.record_signature, name="signature"),
+    path(
+        "conventions/<int:pk>/parties/<int:party_pk>/deliberation/",
+        views.deliberation_form,
+        name="deliberation_create",
+    ),
+    path(
+        "conventions/<int:pk>/parties/<int:party_pk>/deliberation/<int:deliberation_pk>/",
+        views.deliberation_form,
+        name="deliberation_edit",
+    ),
     path("conventions/<int:pk>/resilier/", views.terminate, name="terminate"),
     path("conventions/<int:pk>/renouveler/", views.renew, name="renew"),
     path("conventions/<int:pk>/avenants/nouveau/", views.amend, name="amend"),

@@ -1,5 +1,6 @@
 from .convention import convention_detail, convention_list
 from .creation import convention_create
+from .deliberation import deliberation_form
 from .home import home
 from .lifecycle import amend, convention_transition, record_signature, renew, terminate
 from .parties import party_edit, party_list, party_move, party_remove
@@ -7,6 +8,7 @@ from .parties import party_edit, party_list, party_move, party_remove
 __all__ = [
     "amend",
     "convention_transition",
+    "deliberation_form",
     "record_signature",
     "renew",
     "terminate",

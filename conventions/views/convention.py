@@ -2,7 +2,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.shortcuts import render
 
-from conventions.access import can_edit, visible_convention
+from conventions.access import can_edit, can_record_deliberation, visible_convention
 from conventions.filters import ConventionFilter
 from conventions.models import Convention, Deliberation, Signature
 
@@ -89,7 +89,9 @@ def convention_detail(request, pk):
         ),
         "history": history,
         "timeline": timeline(convention, versions),
-        "own_parties": [p for p in parties if p.organisation_id == request.user.organisation_id],
+        "recordable": {
+            p.pk for p in parties if can_record_deliberation(request.user, convention, p)
+        },
     }
     return render(request, "conventions/convention_detail.html", context)
 

@@ -1,0 +1,53 @@
+from django import forms
+
+from conventions.forms.creation import DateInput
+from conventions.models import Deliberation
+from conventions.validators import validate_pdf
+
+
+class DeliberationForm(forms.ModelForm):
+    class Meta:
+        model = Deliberation
+        fields = [
+            "body",
+            "session_date",
+            "act_number",
+            "subject",
+            "members_in_office",
+            "present",
+            "proxies",
+            "votes_cast",
+            "votes_for",
+            "votes_against",
+            "abstentions",
+            "outcome",
+            "second_convocation",
+            "first_session_date",
+            "session_secretary",
+            "sent_to_prefecture_on",
+            "actes_id",
+            "published_on",
+            "scan",
+        ]
+        widgets = {
+            "session_date": DateInput(),
+            "first_session_date": DateInput(),
+            "sent_to_prefecture_on": DateInput(),
+            "published_on": DateInput(),
+            "scan": forms.ClearableFileInput(attrs={"accept": "application/pdf"}),
+        }
+
+    def __init__(self, *args, party, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The model's clean() checks the ACTES identifier against this party.
+        self.instance.party = party
+        self.fields["scan"].help_text = (
+            "PDF uniquement, 15 Mo au plus. En cas d'erreur dans le formulaire, sélectionnez "
+            "à nouveau le fichier."
+        )
+
+    def clean_scan(self):
+        scan = self.cleaned_data.get("scan")
+        if scan and hasattr(scan, "content_type"):  # a new upload, not the stored file
+            validate_pdf(scan)
+        return scan

@@ -1,0 +1,59 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from conventions.access import can_record_deliberation, visible_convention
+from conventions.forms.deliberation import DeliberationForm
+from conventions.models import ConventionState
+from conventions.models.deliberation import BODY_BY_KIND
+
+
+@require_http_methods(["GET", "POST"])
+def deliberation_form(request, pk, party_pk, deliberation_pk=None):
+    """Record (or correct) the deliberation of one party on the current text."""
+    convention = visible_convention(request.user, pk)
+    party = get_object_or_404(convention.parties.select_related("organisation"), pk=party_pk)
+    if not can_record_deliberation(request.user, convention, party):
+        raise PermissionDenied("Vous ne pouvez pas enregistrer la délibération de cette partie.")
+    deliberation = None
+    if deliberation_pk is not None:
+        deliberation = get_object_or_404(
+            party.deliberations.filter(amendment=None), pk=deliberation_pk
+        )
+    elif convention.state != ConventionState.IN_DELIBERATION:
+        messages.error(
+            request,
+            "Les délibérations s'enregistrent quand le texte est figé (convention en "
+            f"délibération) ; elle est « {convention.get_state_display()} ».",
+        )
+        return redirect("conventions:detail", convention.pk)
+    initial = {
+        "body": BODY_BY_KIND.get(party.organisation.kind),
+        "subject": (
+            f"Convention territoriale globale {convention.period_label} – approbation et "
+            "autorisation de signature"
+        ),
+    }
+    form = DeliberationForm(
+        request.POST or None,
+        request.FILES or None,
+        instance=deliberation,
+        initial=initial if deliberation is None else None,
+        party=party,
+    )
+    if request.method == "POST" and form.is_valid():
+        saved = form.save(commit=False)
+        if deliberation is None:
+            saved.version = convention.current_version
+        saved.save()
+        messages.success(
+            request, f"Délibération {saved.act_number} de {party.organisation} enregistrée."
+        )
+        return redirect(reverse("conventions:detail", args=[convention.pk]) + "#deliberations")
+    return render(
+        request,
+        "conventions/deliberation_form.html",
+        {"convention": convention, "party": party, "form": form, "deliberation": deliberation},
+    )
