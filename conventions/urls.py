@@ -17,6 +17,11 @@ urlpatterns = [
         name="deliberation_create",
     ),
     path(
+        "conventions/<int:pk>/deliberations/<int:deliberation_pk>/scan.pdf",
+        views.deliberation_scan,
+        name="deliberation_scan",
+    ),
+    path(
         "conventions/<int:pk>/parties/<int:party_pk>/deliberation/<int:deliberation_pk>/",
         views.deliberation_form,
         name="deliberation_edit",

@@ -162,3 +162,19 @@ def test_adviser_corrects_a_recorded_deliberation(client, convention, valentigne
     deliberation.refresh_from_db()
     assert deliberation.sent_to_prefecture_on == datetime.date(2023, 4, 12)
     assert deliberation.scan
+
+
+def test_scan_is_downloaded_only_by_those_who_see_the_convention(client, convention, valentigney):
+    client.force_login(UserFactory(role=Role.COOPERATION, organisation=valentigney.organisation))
+    client.post(url(convention, valentigney), valentigney_data())
+    deliberation = Deliberation.objects.get()
+    scan = reverse("conventions:deliberation_scan", args=[convention.pk, deliberation.pk])
+    response = client.get(scan)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF-")
+    client.force_login(UserFactory(role=Role.ADVISER))
+    assert client.get(scan).status_code == 404
+    other = ConventionFactory(caf=convention.caf)
+    client.force_login(UserFactory(role=Role.ADVISER, organisation=convention.caf))
+    guessed = reverse("conventions:deliberation_scan", args=[other.pk, deliberation.pk])
+    assert client.get(guessed).status_code == 404

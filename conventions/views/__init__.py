@@ -1,6 +1,6 @@
 from .convention import convention_detail, convention_list
 from .creation import convention_create
-from .deliberation import deliberation_form
+from .deliberation import deliberation_form, deliberation_scan
 from .home import home
 from .lifecycle import amend, convention_transition, record_signature, renew, terminate
 from .parties import party_edit, party_list, party_move, party_remove
@@ -9,6 +9,7 @@ __all__ = [
     "amend",
     "convention_transition",
     "deliberation_form",
+    "deliberation_scan",
     "record_signature",
     "renew",
     "terminate",

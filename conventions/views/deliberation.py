@@ -1,12 +1,13 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from conventions.access import can_record_deliberation, visible_convention
 from conventions.forms.deliberation import DeliberationForm
-from conventions.models import ConventionState
+from conventions.models import ConventionState, Deliberation
 from conventions.models.deliberation import BODY_BY_KIND
 
 
@@ -56,4 +57,19 @@ def deliberation_form(request, pk, party_pk, deliberation_pk=None):
         request,
         "conventions/deliberation_form.html",
         {"convention": convention, "party": party, "form": form, "deliberation": deliberation},
+    )
+
+
+def deliberation_scan(request, pk, deliberation_pk):
+    """The scanned PDF, only for people who may see the convention."""
+    convention = visible_convention(request.user, pk)
+    deliberation = get_object_or_404(
+        Deliberation.objects.filter(party__convention=convention), pk=deliberation_pk
+    )
+    if not deliberation.scan:
+        raise Http404
+    return FileResponse(
+        deliberation.scan.open("rb"),
+        content_type="application/pdf",
+        filename=f"deliberation-{deliberation.act_number}.pdf".replace("/", "-"),
     )
