@@ -9,6 +9,7 @@ ALLOWED_HOSTS and the e-mail variables (see docs/deployment.md).
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -143,7 +144,14 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
-CELERY_BEAT_SCHEDULE = {}
+CELERY_BEAT_SCHEDULE = {
+    # Daily rather than on the first day of each quarter: opening is idempotent,
+    # so a run missed while the worker was down is caught up the next morning.
+    "open-current-quarter": {
+        "task": "actionplan.tasks.open_current_quarter",
+        "schedule": crontab(hour=6, minute=0),
+    },
+}
 
 # Security: on by default; HTTPS_ONLY=false for plain-HTTP local runs and tests.
 HTTPS_ONLY = env.bool("HTTPS_ONLY", default=not DEBUG)

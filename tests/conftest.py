@@ -1,4 +1,5 @@
 import copy
+import os
 
 import pytest
 
@@ -31,3 +32,37 @@ def _media_in_tmp(settings, tmp_path):
 def _fast_password_hashing(settings):
     # PBKDF2 costs a third of a second per user created; tests create many.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# CI guard: with CI_REQUIRE_SERVICES=1 (set by .ci/run), a test that needs
+# PostgreSQL or a real worker and got skipped fails the run instead of passing
+# unnoticed.
+SERVICE_MARKERS = ("postgres", "worker")
+_skipped_service_tests = []
+
+
+def pytest_runtest_logreport(report):
+    if (
+        os.environ.get("CI_REQUIRE_SERVICES") == "1"
+        and report.skipped
+        and not hasattr(report, "wasxfail")
+        and any(marker in report.keywords for marker in SERVICE_MARKERS)
+    ):
+        _skipped_service_tests.append(report.nodeid)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if _skipped_service_tests and exitstatus == pytest.ExitCode.OK:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _skipped_service_tests:
+        terminalreporter.section("CI_REQUIRE_SERVICES", red=True)
+        terminalreporter.line(
+            "These tests need PostgreSQL or Redis and a Celery worker, and were skipped; "
+            "CI requires them to run:",
+            red=True,
+        )
+        for nodeid in _skipped_service_tests:
+            terminalreporter.line(f"  {nodeid}", red=True)
