@@ -59,9 +59,9 @@ def _signatories_in_office(organisation, on, limit=1):
 
 @transaction.atomic
 def create_convention(*, user, caf, lead_authority, template, start_date, end_date, communes):
-    territory = lead_authority.name
+    territory = lead_authority.long_name
     convention = Convention.objects.create(
-        reference=unique_reference(territory, start_date, end_date),
+        reference=unique_reference(lead_authority.name, start_date, end_date),
         title=f"Convention territoriale globale {territory} {start_date.year}-{end_date.year}",
         caf=caf,
         lead_authority=lead_authority,
@@ -107,11 +107,11 @@ def create_convention(*, user, caf, lead_authority, template, start_date, end_da
 
 def placeholder_values(convention, organisations):
     return {
-        "caf": convention.caf.name,
+        "caf": convention.caf.designation,
         "territoire": convention.territory_name,
         "periode": convention.period_label,
         "date_debut": french_date(convention.start_date),
         "date_fin": french_date(convention.end_date),
         "parties": ", ".join(o.designation for o in organisations),
-        "collectivite_chef_de_file": convention.lead_authority.name,
+        "collectivite_chef_de_file": convention.lead_authority.designation,
     }

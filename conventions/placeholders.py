@@ -17,7 +17,9 @@ PLACEHOLDERS = {
     "date_debut": "date de début (« 1er janvier 2026 »)",
     "date_fin": "date de fin (« 31 décembre 2030 »)",
     "parties": "liste des parties signataires",
-    "collectivite_chef_de_file": "collectivité chef de file",
+    "collectivite_chef_de_file": (
+        "collectivité chef de file (« la Communauté de communes du Val d'Argent »)"
+    ),
 }
 
 PLACEHOLDER_RE = re.compile(r"\{([a-z_]+)\}")

@@ -90,7 +90,8 @@ def test_adviser_creates_a_convention_with_proposed_member_communes(client, terr
     assert not caf_party.requires_deliberation
     article = convention.articles.get()
     assert article.body == (
-        "Entre Caf du Haut-Rhin et CC de la Vallée de Kaysersberg, pour la période 2027-2031."
+        "Entre la Caf du Haut-Rhin et Communauté de communes de la Vallée de Kaysersberg, "
+        "pour la période 2027-2031."
     )
     assert convention.signing_place == "Mulhouse"
 

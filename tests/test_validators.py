@@ -144,3 +144,19 @@ def test_malformed_actes_identifiers_are_refused(value, message):
     with pytest.raises(ValidationError) as error:
         parse_actes_id(value)
     assert message in error.value.messages[0]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("kind", "name", "designation"),
+    [
+        ("epci", "CC du Val d'Argent", "la Communauté de communes du Val d'Argent"),
+        ("epci", "Métropole de Lyon", "Métropole de Lyon"),
+        ("commune", "Lièpvre", "la Commune de Lièpvre"),
+        ("caf", "Caf du Haut-Rhin", "la Caf du Haut-Rhin"),
+        ("syndicate", "Sivu des Trois Fontaines", "Sivu des Trois Fontaines"),
+    ],
+)
+def test_organisations_are_named_as_conventions_write_them(kind, name, designation):
+    organisation = OrganisationFactory.build(kind=kind, name=name, epci_kind="CC")
+    assert organisation.designation == designation

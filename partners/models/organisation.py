@@ -66,6 +66,12 @@ class EpciKind(models.TextChoices):
     MET69 = "MET69", "Métropole de Lyon"
 
 
+EPCI_PREFIXES = {
+    "CC": "Communauté de communes",
+    "CA": "Communauté d'agglomération",
+    "CU": "Communauté urbaine",
+}
+
 LOCAL_AUTHORITY_KINDS = (
     OrganisationKind.EPCI,
     OrganisationKind.COMMUNE,
@@ -190,8 +196,21 @@ class Organisation(models.Model):
             raise ValidationError(errors)
 
     @property
+    def long_name(self):
+        """The official short forms spelled out: "CC du Val d'Argent" becomes
+        "Communauté de communes du Val d'Argent", as conventions write it."""
+        prefix, _, rest = self.name.partition(" ")
+        if self.kind == OrganisationKind.EPCI and prefix in EPCI_PREFIXES and rest:
+            return f"{EPCI_PREFIXES[prefix]} {rest}"
+        return self.name
+
+    @property
     def designation(self):
         """How the document names it: "la Commune de Lièpvre", "la Caf du Haut-Rhin"."""
         if self.kind == OrganisationKind.COMMUNE:
             return f"la Commune de {self.name}"
+        if self.kind == OrganisationKind.CAF or (
+            self.kind == OrganisationKind.EPCI and self.long_name != self.name
+        ):
+            return f"la {self.long_name}"
         return self.name
