@@ -10,6 +10,10 @@ urlpatterns = [
     path("conventions/nouvelle/", views.convention_create, name="create"),
     path("conventions/<int:pk>/", views.convention_detail, name="detail"),
     path("conventions/<int:pk>/parties/", views.party_list, name="parties"),
+    path("conventions/<int:pk>/textes/", views.edit_general, name="edit_general"),
+    path("conventions/<int:pk>/articles/", views.edit_articles, name="edit_articles"),
+    path("conventions/<int:pk>/equipements/", views.edit_equipment, name="edit_equipment"),
+    path("conventions/<int:pk>/pilotage/", views.edit_steering, name="edit_steering"),
     path("conventions/<int:pk>/signatures/", views.record_signature, name="signature"),
     path(
         "conventions/<int:pk>/parties/<int:party_pk>/deliberation/",

@@ -4,12 +4,17 @@ from .deliberation import deliberation_form, deliberation_scan
 from .home import home
 from .lifecycle import amend, convention_transition, record_signature, renew, terminate
 from .parties import party_edit, party_list, party_move, party_remove
+from .texts import edit_articles, edit_equipment, edit_general, edit_steering
 
 __all__ = [
     "amend",
     "convention_transition",
     "deliberation_form",
     "deliberation_scan",
+    "edit_articles",
+    "edit_equipment",
+    "edit_general",
+    "edit_steering",
     "record_signature",
     "renew",
     "terminate",

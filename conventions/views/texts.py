@@ -1,0 +1,117 @@
+"""Editing the text and annexes of a draft convention."""
+
+from django.contrib import messages
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from conventions.access import editable_convention
+from conventions.forms.texts import (
+    ArticleFormSet,
+    ConventionTextForm,
+    EquipmentSelectionForm,
+    NewEquipmentForm,
+    SteeringInstanceFormSet,
+)
+from conventions.lifecycle import LifecycleError
+from conventions.parties import require_draft
+
+
+def _draft_convention(request, pk):
+    convention = editable_convention(request.user, pk)
+    try:
+        require_draft(convention)
+    except LifecycleError as error:
+        messages.error(request, str(error))
+        return convention, redirect("conventions:detail", convention.pk)
+    return convention, None
+
+
+def _back(convention, anchor):
+    return redirect(reverse("conventions:detail", args=[convention.pk]) + f"#{anchor}")
+
+
+@require_http_methods(["GET", "POST"])
+def edit_general(request, pk):
+    convention, refused = _draft_convention(request, pk)
+    if refused:
+        return refused
+    form = ConventionTextForm(request.POST or None, instance=convention)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Textes et informations générales enregistrés.")
+        return _back(convention, "apercu")
+    return render(
+        request,
+        "conventions/edit_form.html",
+        {"convention": convention, "form": form, "title": "Textes et informations générales"},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def edit_articles(request, pk):
+    convention, refused = _draft_convention(request, pk)
+    if refused:
+        return refused
+    formset = ArticleFormSet(
+        request.POST or None, instance=convention, queryset=convention.articles.order_by("number")
+    )
+    if request.method == "POST" and formset.is_valid():
+        formset.save()
+        messages.success(request, "Articles enregistrés.")
+        return _back(convention, "articles")
+    return render(
+        request,
+        "conventions/edit_formset.html",
+        {"convention": convention, "formset": formset, "title": "Articles", "item": "Article"},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def edit_steering(request, pk):
+    convention, refused = _draft_convention(request, pk)
+    if refused:
+        return refused
+    formset = SteeringInstanceFormSet(request.POST or None, instance=convention)
+    if request.method == "POST" and formset.is_valid():
+        formset.save()
+        messages.success(request, "Instances de pilotage enregistrées.")
+        return _back(convention, "pilotage")
+    return render(
+        request,
+        "conventions/edit_formset.html",
+        {
+            "convention": convention,
+            "formset": formset,
+            "title": "Instances de pilotage (annexe 4)",
+            "item": "Instance",
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def edit_equipment(request, pk):
+    convention, refused = _draft_convention(request, pk)
+    if refused:
+        return refused
+    posted = request.POST if request.method == "POST" else None
+    selection = EquipmentSelectionForm(
+        posted if "select" in request.POST else None, convention=convention
+    )
+    new = NewEquipmentForm(posted if "add" in request.POST else None, convention=convention)
+    if "select" in request.POST and selection.is_valid():
+        convention.equipment.set(selection.cleaned_data["equipment"])
+        messages.success(request, "Liste des équipements de l'annexe 2 enregistrée.")
+        return _back(convention, "equipements")
+    if "add" in request.POST and new.is_valid():
+        with transaction.atomic():
+            equipment = new.save()
+            convention.equipment.add(equipment)
+        messages.success(request, f"{equipment} ajouté à l'annexe 2.")
+        return redirect("conventions:edit_equipment", convention.pk)
+    return render(
+        request,
+        "conventions/edit_equipment.html",
+        {"convention": convention, "selection": selection, "new": new},
+    )
