@@ -33,6 +33,27 @@ urlpatterns = [
     path("conventions/<int:pk>/resilier/", views.terminate, name="terminate"),
     path("conventions/<int:pk>/renouveler/", views.renew, name="renew"),
     path("conventions/<int:pk>/avenants/nouveau/", views.amend, name="amend"),
+    path("conventions/<int:pk>/avenants/<int:number>/", views.amendment_detail, name="amendment"),
+    path(
+        "conventions/<int:pk>/avenants/<int:number>/modifier/",
+        views.amendment_edit,
+        name="amendment_edit",
+    ),
+    path(
+        "conventions/<int:pk>/avenants/<int:number>/etat/<slug:action>/",
+        views.amendment_transition,
+        name="amendment_transition",
+    ),
+    path(
+        "conventions/<int:pk>/avenants/<int:number>/signatures/",
+        views.amendment_signature,
+        name="amendment_signature",
+    ),
+    path(
+        "conventions/<int:pk>/avenants/<int:number>/parties/<int:party_pk>/deliberation/",
+        views.deliberation_form,
+        name="amendment_deliberation",
+    ),
     path(
         "conventions/<int:pk>/etat/<slug:action>/", views.convention_transition, name="transition"
     ),

@@ -143,3 +143,59 @@ def test_party_members_cannot_move_the_lifecycle(client, convention, role):
 def test_unknown_action_gets_404(client, convention, adviser):
     url = reverse("conventions:transition", args=[convention.pk, "supprimer"])
     assert client.post(url).status_code == 404
+
+
+def test_amendment_is_deliberated_and_signed_in_the_browser(client, convention, adviser):
+    convention.state = ConventionState.SIGNED
+    convention.save()
+    client.post(
+        reverse("conventions:amend", args=[convention.pk]),
+        {
+            "subject": "Ajout d'une fiche action sur l'inclusion numérique",
+            "changes_action_plan": "on",
+            "changes_description": "Ajout de la fiche action n° 11 en annexe 3.",
+        },
+    )
+    amendment = convention.amendments.get()
+    page = reverse("conventions:amendment", args=[convention.pk, 1])
+    client.post(reverse("conventions:amendment_transition", args=[convention.pk, 1, "figer"]))
+    lead = convention.parties.get(role=PartyRole.LEAD)
+    response = client.post(
+        reverse(
+            "conventions:amendment_transition", args=[convention.pk, 1, "mettre-a-la-signature"]
+        ),
+        follow=True,
+    )
+    assert "il manque la délibération adoptée" in response.content.decode()
+    client.post(
+        reverse("conventions:amendment_deliberation", args=[convention.pk, 1, lead.pk]),
+        {
+            "body": "community_council",
+            "session_date": "2026-11-10",
+            "act_number": "2026-88",
+            "subject": "Avenant n° 1",
+            "members_in_office": 40,
+            "present": 30,
+            "proxies": 2,
+            "votes_cast": 32,
+            "votes_for": 32,
+            "votes_against": 0,
+            "abstentions": 0,
+            "outcome": "adopted_unanimously",
+        },
+    )
+    assert lead.deliberations.get().amendment == amendment
+    client.post(
+        reverse(
+            "conventions:amendment_transition", args=[convention.pk, 1, "mettre-a-la-signature"]
+        )
+    )
+    for party in convention.parties.all():
+        for rep in party.signatories.all():
+            client.post(
+                reverse("conventions:amendment_signature", args=[convention.pk, 1]),
+                {"signatory": f"{party.pk}-{rep.pk}", "signed_on": "2026-11-23"},
+            )
+    amendment.refresh_from_db()
+    assert amendment.state == "signed"
+    assert "Signé" in client.get(page).content.decode()

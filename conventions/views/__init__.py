@@ -1,3 +1,9 @@
+from .amendment import (
+    amendment_detail,
+    amendment_edit,
+    amendment_signature,
+    amendment_transition,
+)
 from .convention import convention_detail, convention_list
 from .creation import convention_create
 from .deliberation import deliberation_form, deliberation_scan
@@ -7,6 +13,10 @@ from .parties import party_edit, party_list, party_move, party_remove
 from .texts import edit_articles, edit_equipment, edit_general, edit_steering
 
 __all__ = [
+    "amendment_detail",
+    "amendment_edit",
+    "amendment_signature",
+    "amendment_transition",
     "amend",
     "convention_transition",
     "deliberation_form",

@@ -7,56 +7,72 @@ from django.views.decorators.http import require_http_methods
 
 from conventions.access import can_record_deliberation, visible_convention
 from conventions.forms.deliberation import DeliberationForm
-from conventions.models import ConventionState, Deliberation
+from conventions.models import AmendmentState, ConventionState, Deliberation
 from conventions.models.deliberation import BODY_BY_KIND
 
 
 @require_http_methods(["GET", "POST"])
-def deliberation_form(request, pk, party_pk, deliberation_pk=None):
-    """Record (or correct) the deliberation of one party on the current text."""
+def deliberation_form(request, pk, party_pk, deliberation_pk=None, number=None):
+    """Record (or correct) one party's deliberation on the current text or on an amendment."""
     convention = visible_convention(request.user, pk)
     party = get_object_or_404(convention.parties.select_related("organisation"), pk=party_pk)
     if not can_record_deliberation(request.user, convention, party):
         raise PermissionDenied("Vous ne pouvez pas enregistrer la délibération de cette partie.")
+    amendment = None
+    if number is not None:
+        amendment = get_object_or_404(convention.amendments, number=number)
+        back = reverse("conventions:amendment", args=[convention.pk, number])
+        subject = f"Avenant n° {number} à la convention territoriale globale – {amendment.subject}"
+        open_for_deliberation = amendment.state == AmendmentState.IN_DELIBERATION
+        state_label = f"l'avenant est « {amendment.get_state_display()} »"
+    else:
+        back = reverse("conventions:detail", args=[convention.pk]) + "#deliberations"
+        subject = (
+            f"Convention territoriale globale {convention.period_label} – approbation et "
+            "autorisation de signature"
+        )
+        open_for_deliberation = convention.state == ConventionState.IN_DELIBERATION
+        state_label = f"la convention est « {convention.get_state_display()} »"
     deliberation = None
     if deliberation_pk is not None:
         deliberation = get_object_or_404(
-            party.deliberations.filter(amendment=None), pk=deliberation_pk
+            party.deliberations.filter(amendment=amendment), pk=deliberation_pk
         )
-    elif convention.state != ConventionState.IN_DELIBERATION:
+    elif not open_for_deliberation:
         messages.error(
             request,
-            "Les délibérations s'enregistrent quand le texte est figé (convention en "
-            f"délibération) ; elle est « {convention.get_state_display()} ».",
+            f"Les délibérations s'enregistrent quand le texte est figé ; {state_label}.",
         )
-        return redirect("conventions:detail", convention.pk)
-    initial = {
-        "body": BODY_BY_KIND.get(party.organisation.kind),
-        "subject": (
-            f"Convention territoriale globale {convention.period_label} – approbation et "
-            "autorisation de signature"
-        ),
-    }
+        return redirect(back)
     form = DeliberationForm(
         request.POST or None,
         request.FILES or None,
         instance=deliberation,
-        initial=initial if deliberation is None else None,
+        initial={"body": BODY_BY_KIND.get(party.organisation.kind), "subject": subject}
+        if deliberation is None
+        else None,
         party=party,
     )
     if request.method == "POST" and form.is_valid():
         saved = form.save(commit=False)
         if deliberation is None:
-            saved.version = convention.current_version
+            saved.amendment = amendment
+            saved.version = None if amendment else convention.current_version
         saved.save()
         messages.success(
             request, f"Délibération {saved.act_number} de {party.organisation} enregistrée."
         )
-        return redirect(reverse("conventions:detail", args=[convention.pk]) + "#deliberations")
+        return redirect(back)
     return render(
         request,
         "conventions/deliberation_form.html",
-        {"convention": convention, "party": party, "form": form, "deliberation": deliberation},
+        {
+            "convention": convention,
+            "party": party,
+            "form": form,
+            "deliberation": deliberation,
+            "amendment": amendment,
+        },
     )
 
 

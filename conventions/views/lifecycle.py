@@ -204,7 +204,7 @@ def amend(request, pk):
             form.add_error(None, str(error))
         else:
             messages.success(request, f"L'avenant n° {amendment.number} est créé en préparation.")
-            return redirect("conventions:detail", convention.pk)
+            return redirect("conventions:amendment", convention.pk, amendment.number)
     return _action_form(
         request,
         convention,

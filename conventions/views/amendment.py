@@ -1,0 +1,132 @@
+"""An amendment's own page, text, deliberations, signatures and lifecycle."""
+
+from django.contrib import messages
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from conventions import lifecycle
+from conventions.access import (
+    can_edit,
+    can_record_deliberation,
+    editable_convention,
+    visible_convention,
+)
+from conventions.forms.lifecycle import AmendmentForm, SignatureForm
+from conventions.lifecycle import LifecycleError
+from conventions.models import AmendmentState, Deliberation, Signature
+
+AMENDMENT_TRANSITIONS = {
+    "figer": (lifecycle.freeze_amendment, "L'avenant est figé : il peut être délibéré."),
+    "rouvrir": (lifecycle.reopen_amendment, "L'avenant est de nouveau en préparation."),
+    "mettre-a-la-signature": (
+        lifecycle.start_amendment_signing,
+        "L'avenant est à la signature.",
+    ),
+}
+
+
+def amendment_detail(request, pk, number):
+    convention = visible_convention(request.user, pk)
+    amendment = get_object_or_404(convention.amendments, number=number)
+    parties = list(
+        convention.parties.exclude(role="partner")
+        .select_related("organisation")
+        .prefetch_related(
+            "signatories",
+            Prefetch(
+                "deliberations",
+                queryset=Deliberation.objects.filter(amendment=amendment),
+                to_attr="amendment_deliberations",
+            ),
+            Prefetch(
+                "signatures",
+                queryset=Signature.objects.filter(amendment=amendment).select_related(
+                    "representative"
+                ),
+                to_attr="amendment_signatures",
+            ),
+        )
+        .order_by("position", "pk")
+    )
+    context = {
+        "convention": convention,
+        "amendment": amendment,
+        "parties": parties,
+        "can_edit": can_edit(request.user, convention),
+        "recordable": {
+            p.pk for p in parties if can_record_deliberation(request.user, convention, p)
+        },
+        "missing": {p.pk for p in lifecycle.parties_missing_deliberation(convention, amendment)},
+    }
+    return render(request, "conventions/amendment_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def amendment_edit(request, pk, number):
+    convention = editable_convention(request.user, pk)
+    amendment = get_object_or_404(convention.amendments, number=number)
+    if amendment.state != AmendmentState.DRAFT:
+        messages.error(request, "L'avenant n'est plus en préparation : rouvrez-le d'abord.")
+        return redirect("conventions:amendment", convention.pk, number)
+    form = AmendmentForm(request.POST or None, instance=amendment)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Avenant enregistré.")
+        return redirect("conventions:amendment", convention.pk, number)
+    return render(
+        request,
+        "conventions/action_form.html",
+        {
+            "convention": convention,
+            "form": form,
+            "title": f"Avenant n° {number}",
+            "intro": "Ce que l'avenant modifie dans la convention et ses annexes.",
+            "button": "Enregistrer",
+        },
+    )
+
+
+@require_POST
+def amendment_transition(request, pk, number, action):
+    if action not in AMENDMENT_TRANSITIONS:
+        raise Http404
+    convention = editable_convention(request.user, pk)
+    amendment = get_object_or_404(convention.amendments, number=number)
+    perform, done = AMENDMENT_TRANSITIONS[action]
+    try:
+        perform(amendment, user=request.user)
+    except LifecycleError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, done)
+    return redirect("conventions:amendment", convention.pk, number)
+
+
+@require_http_methods(["GET", "POST"])
+def amendment_signature(request, pk, number):
+    convention = editable_convention(request.user, pk)
+    amendment = get_object_or_404(convention.amendments, number=number)
+    pending = lifecycle.pending_signatures(convention, amendment=amendment)
+    form = SignatureForm(request.POST or None, pending=pending)
+    if request.method == "POST" and form.is_valid():
+        party, representative = form.cleaned_data["signatory"]
+        try:
+            lifecycle.record_amendment_signature(
+                amendment,
+                party=party,
+                representative=representative,
+                signed_on=form.cleaned_data["signed_on"],
+                user=request.user,
+            )
+        except LifecycleError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Signature de {representative.full_name} enregistrée.")
+            return redirect("conventions:amendment", convention.pk, number)
+    return render(
+        request,
+        "conventions/signature_form.html",
+        {"convention": convention, "form": form, "pending": pending, "amendment": amendment},
+    )
