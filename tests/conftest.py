@@ -1,7 +1,11 @@
 import copy
 import os
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.test.utils import override_settings
 
 
 class InvalidTemplateVariable(str):
@@ -66,3 +70,18 @@ def pytest_terminal_summary(terminalreporter):
         )
         for nodeid in _skipped_service_tests:
             terminalreporter.line(f"  {nodeid}", red=True)
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The demo data (national territories and both real conventions), loaded once per
+    module inside a transaction rolled back at the end, so other modules never see it."""
+    hashers = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    with (
+        django_db_blocker.unblock(),
+        override_settings(PASSWORD_HASHERS=hashers),
+        transaction.atomic(),
+    ):
+        call_command("load_demo", stdout=StringIO())
+        yield
+        transaction.set_rollback(True)
