@@ -44,3 +44,8 @@ def test_password_reset_by_email(client):
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.check_password("Vallée-2026-argent!")
+
+
+def test_an_english_browser_still_gets_french(client):
+    page = client.get(reverse("login"), headers={"accept-language": "en-US,en;q=0.9"})
+    assert "Nom d’utilisateur" in page.content.decode()
