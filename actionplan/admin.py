@@ -1,0 +1,187 @@
+"""Admin site for action plans and their follow-up: axes, action sheets, indicators, meetings."""
+
+from django import forms
+from django.contrib import admin
+from django.db import models
+
+from actionplan.models import (
+    ActionSheet,
+    Axis,
+    FollowUp,
+    Funding,
+    Indicator,
+    IndicatorTarget,
+    IndicatorValue,
+    Meeting,
+    Objective,
+    Review,
+)
+from partners.admin import HistoryAdmin
+
+SMALL_TEXTAREA = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 40})}}
+
+
+class ObjectiveInline(admin.TabularInline):
+    model = Objective
+    fields = ["number", "title", "description"]
+    formfield_overrides = SMALL_TEXTAREA
+    extra = 0
+
+
+@admin.register(Axis)
+class AxisAdmin(HistoryAdmin):
+    list_display = ["__str__", "convention"]
+    list_select_related = ["convention"]
+    search_fields = ["title", "convention__title", "convention__reference"]
+    autocomplete_fields = ["convention"]
+    inlines = [ObjectiveInline]
+
+
+@admin.register(Objective)
+class ObjectiveAdmin(HistoryAdmin):
+    """Registered so that action sheets can pick their objective by searching."""
+
+    list_display = ["__str__", "axis", "convention"]
+    list_select_related = ["axis__convention"]
+    search_fields = ["title", "axis__title", "axis__convention__title"]
+    autocomplete_fields = ["axis"]
+
+    @admin.display(description="convention", ordering="axis__convention__title")
+    def convention(self, obj):
+        return obj.axis.convention
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("axis")
+
+
+class IndicatorInline(admin.TabularInline):
+    model = Indicator
+    fields = ["position", "label", "kind", "unit", "periodicity", "source"]
+    extra = 0
+    show_change_link = True
+
+
+class FundingInline(admin.TabularInline):
+    model = Funding
+    fields = ["funder", "funder_name", "amount", "human_means", "comment"]
+    autocomplete_fields = ["funder"]
+    formfield_overrides = SMALL_TEXTAREA
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("funder")
+
+
+@admin.register(ActionSheet)
+class ActionSheetAdmin(HistoryAdmin):
+    list_display = ["__str__", "convention", "axis", "pilot_party", "deadline_label"]
+    list_filter = ["themes", "deadline_whole_period"]
+    list_select_related = ["convention", "axis", "pilot_party__organisation"]
+    search_fields = ["title", "convention__title", "convention__reference"]
+    autocomplete_fields = [
+        "convention",
+        "axis",
+        "objective",
+        "pilot_party",
+        "partner_parties",
+        "communes",
+    ]
+    filter_horizontal = ["themes"]
+    inlines = [IndicatorInline, FundingInline]
+    fieldsets = [
+        (None, {"fields": ["convention", "axis", "objective", "number", "title", "themes"]}),
+        (
+            "Contenu de la fiche",
+            {
+                "fields": [
+                    "initial_diagnostic",
+                    "target_public",
+                    "operational_objectives",
+                    "implementation",
+                    "expected_results",
+                    "human_means",
+                ]
+            },
+        ),
+        (
+            "Pilotage, partenaires et territoire",
+            {
+                "fields": [
+                    ("deadline", "deadline_whole_period"),
+                    "pilot_party",
+                    "pilot_services",
+                    "partner_parties",
+                    "other_partners",
+                    "communes",
+                    "territory",
+                ]
+            },
+        ),
+    ]
+
+    @admin.display(description="échéance")
+    def deadline_label(self, obj):
+        return obj.deadline_label
+
+
+class IndicatorTargetInline(admin.TabularInline):
+    model = IndicatorTarget
+    fields = ["date", "value", "text"]
+    formfield_overrides = SMALL_TEXTAREA
+    extra = 0
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(HistoryAdmin):
+    list_display = ["label", "action_sheet", "kind", "unit", "periodicity"]
+    list_filter = ["kind", "periodicity"]
+    list_select_related = ["action_sheet"]
+    search_fields = ["label", "action_sheet__title", "action_sheet__convention__title"]
+    autocomplete_fields = ["action_sheet"]
+    inlines = [IndicatorTargetInline]
+
+
+@admin.register(IndicatorValue)
+class IndicatorValueAdmin(HistoryAdmin):
+    list_display = ["indicator", "year", "quarter", "value", "follow_up"]
+    list_filter = ["year", "quarter"]
+    list_select_related = ["indicator", "follow_up__action_sheet"]
+    search_fields = ["indicator__label", "indicator__action_sheet__title"]
+    autocomplete_fields = ["indicator", "follow_up"]
+
+
+@admin.register(FollowUp)
+class FollowUpAdmin(HistoryAdmin):
+    list_display = ["action_sheet", "period_label", "status", "progress", "state"]
+    list_filter = ["state", "status", "year", "quarter"]
+    list_select_related = ["action_sheet"]
+    search_fields = ["action_sheet__title", "action_sheet__convention__title"]
+    autocomplete_fields = ["action_sheet"]
+    readonly_fields = ["submitted_at", "submitted_by", "validated_at", "validated_by", "revision"]
+
+    @admin.display(description="trimestre", ordering="year")
+    def period_label(self, obj):
+        return obj.period_label
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("action_sheet")
+
+
+@admin.register(Meeting)
+class MeetingAdmin(HistoryAdmin):
+    list_display = ["__str__", "convention", "title"]
+    list_filter = ["kind"]
+    list_select_related = ["convention"]
+    search_fields = ["title", "convention__title", "decisions"]
+    date_hierarchy = "date"
+    autocomplete_fields = ["convention"]
+
+
+@admin.register(Review)
+class ReviewAdmin(HistoryAdmin):
+    list_display = ["__str__", "convention", "meeting", "leads_to_amendment"]
+    list_filter = ["kind"]
+    list_select_related = ["convention", "meeting", "leads_to_amendment__convention"]
+    search_fields = ["summary", "convention__title"]
+    date_hierarchy = "date"
+    autocomplete_fields = ["convention", "meeting", "leads_to_amendment", "follow_ups"]

@@ -1,0 +1,331 @@
+"""Admin site for conventions, their templates and the acts that make them binding.
+
+The lifecycle (freeze, deliberations, signature, termination) is driven by
+the application, which checks every transition: here its dates and state are
+shown read-only, and frozen versions cannot be changed at all.
+"""
+
+import json
+
+from django import forms
+from django.contrib import admin
+from django.db import models
+from django.utils.html import format_html
+
+from conventions.models import (
+    Amendment,
+    Article,
+    Convention,
+    ConventionTemplate,
+    ConventionVersion,
+    Deliberation,
+    Party,
+    Signature,
+    SteeringInstance,
+    TemplateArticle,
+    Theme,
+)
+from partners.admin import HistoryAdmin
+
+SMALL_TEXTAREA = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 40})}}
+
+
+@admin.register(Theme)
+class ThemeAdmin(HistoryAdmin):
+    list_display = ["name", "code", "position"]
+    list_editable = ["position"]
+    search_fields = ["name", "code"]
+    prepopulated_fields = {"code": ["name"]}
+
+
+class TemplateArticleInline(admin.StackedInline):
+    model = TemplateArticle
+    fields = ["number", "title", "body", "has_party_blocks"]
+    extra = 0
+
+
+@admin.register(ConventionTemplate)
+class ConventionTemplateAdmin(HistoryAdmin):
+    list_display = ["name", "caf", "is_active"]
+    list_filter = ["is_active", ("caf", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["caf"]
+    search_fields = ["name", "caf__name"]
+    autocomplete_fields = ["caf"]
+    inlines = [TemplateArticleInline]
+
+
+class PartyForm(forms.ModelForm):
+    class Meta:
+        model = Party
+        fields = [
+            "convention",
+            "organisation",
+            "role",
+            "position",
+            "short_name",
+            "competences",
+            "signatories",
+            "requires_deliberation",
+        ]
+
+    def clean(self):
+        cleaned_data = super().clean()
+        organisation = cleaned_data.get("organisation")
+        signatories = cleaned_data.get("signatories")
+        if organisation is not None and signatories:
+            Party(organisation=organisation).validate_signatories(signatories)
+        return cleaned_data
+
+
+class PartyInline(admin.TabularInline):
+    model = Party
+    form = PartyForm
+    fields = [
+        "position",
+        "organisation",
+        "role",
+        "short_name",
+        "signatories",
+        "requires_deliberation",
+        "competences",
+    ]
+    autocomplete_fields = ["organisation", "signatories"]
+    formfield_overrides = SMALL_TEXTAREA
+    extra = 0
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("organisation")
+
+
+class ArticleInline(admin.StackedInline):
+    model = Article
+    fields = ["number", "title", "body", "has_party_blocks"]
+    extra = 0
+
+
+class SteeringInstanceInline(admin.TabularInline):
+    model = SteeringInstance
+    fields = ["position", "name", "missions", "composition", "periodicity"]
+    formfield_overrides = SMALL_TEXTAREA
+    extra = 0
+
+
+class ConventionVersionInline(admin.TabularInline):
+    """Frozen texts, read-only: what the councils deliberated on."""
+
+    model = ConventionVersion
+    fields = ["number", "frozen_at", "frozen_by", "content_hash"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+LIFECYCLE_FIELDS = [
+    "state",
+    "frozen_at",
+    "signing_started_at",
+    "signed_on",
+    "termination_mode",
+    "termination_notice_on",
+    "terminated_on",
+    "termination_reason",
+]
+
+
+@admin.register(Convention)
+class ConventionAdmin(HistoryAdmin):
+    list_display = [
+        "title",
+        "reference",
+        "caf",
+        "territory_name",
+        "start_date",
+        "end_date",
+        "state",
+        "situation",
+    ]
+    list_filter = ["state", ("caf", admin.RelatedOnlyFieldListFilter), "themes"]
+    list_select_related = ["caf"]
+    search_fields = ["title", "reference", "territory_name"]
+    date_hierarchy = "start_date"
+    autocomplete_fields = ["caf", "lead_authority", "template", "predecessor", "equipment"]
+    filter_horizontal = ["themes"]
+    prepopulated_fields = {"reference": ["title"]}
+    readonly_fields = [*LIFECYCLE_FIELDS, "created_at", "created_by"]
+    inlines = [PartyInline, ArticleInline, SteeringInstanceInline, ConventionVersionInline]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "title",
+                    "reference",
+                    "caf",
+                    "lead_authority",
+                    "territory_name",
+                    ("start_date", "end_date"),
+                    "template",
+                    "predecessor",
+                    "themes",
+                ]
+            },
+        ),
+        (
+            "Texte et annexes",
+            {
+                "classes": ["collapse"],
+                "fields": [
+                    "visas",
+                    "preamble",
+                    "diagnostic_summary",
+                    "evaluation_text",
+                    "equipment",
+                ],
+            },
+        ),
+        (
+            "Signature et secret statistique",
+            {
+                "fields": [
+                    "signing_place",
+                    "originals_count",
+                    "statistical_secrecy",
+                    "secrecy_min_recipients",
+                    "secrecy_min_value",
+                ]
+            },
+        ),
+        (
+            "Cycle de vie",
+            {
+                "description": "Les changements d'état se font dans l'application, qui "
+                "vérifie chaque étape (délibérations, signatures).",
+                "fields": [*LIFECYCLE_FIELDS, "created_at", "created_by"],
+            },
+        ),
+    ]
+
+    @admin.display(description="situation")
+    def situation(self, obj):
+        return obj.status_label()
+
+    def save_model(self, request, obj, form, change):
+        if not change and obj.created_by_id is None:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Party)
+class PartyAdmin(HistoryAdmin):
+    list_display = ["organisation", "convention", "role", "position", "requires_deliberation"]
+    list_filter = ["role", "requires_deliberation"]
+    list_select_related = ["organisation", "convention"]
+    search_fields = ["organisation__name", "convention__title", "convention__reference"]
+    autocomplete_fields = ["convention", "organisation", "signatories"]
+    form = PartyForm
+    show_full_result_count = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("organisation")
+
+
+@admin.register(Deliberation)
+class DeliberationAdmin(HistoryAdmin):
+    list_display = ["party", "convention", "session_date", "act_number", "outcome"]
+    list_filter = ["body", "outcome"]
+    list_select_related = ["party__organisation", "party__convention"]
+    search_fields = [
+        "act_number",
+        "subject",
+        "actes_id",
+        "party__organisation__name",
+        "party__convention__title",
+    ]
+    date_hierarchy = "session_date"
+    autocomplete_fields = ["party", "version", "amendment"]
+    readonly_fields = ["recorded_at"]
+
+    @admin.display(description="convention", ordering="party__convention__title")
+    def convention(self, obj):
+        return obj.party.convention
+
+
+@admin.register(Signature)
+class SignatureAdmin(HistoryAdmin):
+    list_display = ["representative", "party", "amendment", "signed_on", "recorded_by"]
+    list_select_related = [
+        "representative__organisation",
+        "party__organisation",
+        "amendment__convention",
+        "recorded_by",
+    ]
+    search_fields = [
+        "representative__last_name",
+        "party__organisation__name",
+        "party__convention__title",
+    ]
+    date_hierarchy = "signed_on"
+    autocomplete_fields = ["party", "representative", "amendment"]
+    readonly_fields = ["recorded_by"]
+
+    def save_model(self, request, obj, form, change):
+        if not change and obj.recorded_by_id is None:
+            obj.recorded_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Amendment)
+class AmendmentAdmin(HistoryAdmin):
+    list_display = ["__str__", "subject", "state", "effective_date", "signed_on"]
+    list_filter = ["state"]
+    list_select_related = ["convention"]
+    search_fields = ["subject", "convention__title", "convention__reference"]
+    autocomplete_fields = ["convention"]
+    readonly_fields = ["state", "frozen_at", "content_hash", "signed_on", "created_at"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("convention")
+
+
+@admin.register(ConventionVersion)
+class ConventionVersionAdmin(admin.ModelAdmin):
+    """Frozen versions are evidence: they can be read, never added, changed or deleted."""
+
+    list_display = ["convention", "number", "frozen_at", "frozen_by", "short_hash"]
+    list_select_related = ["convention", "frozen_by"]
+    search_fields = ["convention__title", "convention__reference", "content_hash"]
+    date_hierarchy = "frozen_at"
+    fields = ["convention", "number", "frozen_at", "frozen_by", "content_hash", "pretty_content"]
+    readonly_fields = fields
+
+    @admin.display(description="empreinte")
+    def short_hash(self, obj):
+        return f"{obj.content_hash[:12]}…"
+
+    @admin.display(description="contenu figé")
+    def pretty_content(self, obj):
+        text = json.dumps(obj.content, ensure_ascii=False, indent=2)
+        return format_html('<pre style="white-space: pre-wrap">{}</pre>', text)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("convention")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,321 @@
+"""Admin site for the reference data: départements, organisations, representatives, users.
+
+The Organisation table holds every French commune (about 35,000 rows), so its
+changelist joins what it displays (list_select_related), skips the second
+unfiltered count (show_full_result_count) and searches SIREN and INSEE codes
+by exact match, which uses their unique indexes.
+"""
+
+import datetime
+import re
+
+from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
+from django.db import models
+from django.template import loader
+from django.utils import formats, timezone
+from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
+
+from partners.models import (
+    Department,
+    Equipment,
+    EquipmentType,
+    Organisation,
+    OrganisationKind,
+    Representative,
+    User,
+)
+
+
+class FrenchRecordContextHelper(HistoricalRecordContextHelper):
+    """Shows changed values as people read them: « Oui », labels of choices, French dates."""
+
+    def prepare_delta_change_value(self, change, value):
+        field = self.model._meta.get_field(change.field)
+        if isinstance(field, models.ManyToManyField):
+            return super().prepare_delta_change_value(change, value)
+        if value is None or value == "":
+            return "—"
+        if isinstance(value, bool):
+            return "Oui" if value else "Non"
+        if field.choices:
+            return dict(field.flatchoices).get(value, value)
+        if isinstance(value, datetime.datetime):
+            return formats.localize(timezone.localtime(value))
+        if isinstance(value, datetime.date | int | float) or hasattr(value, "as_tuple"):
+            return formats.localize(value)
+        return value
+
+
+def french_history_list_template():
+    """django-simple-history's change list, with the one header its French catalogue lacks."""
+    template = loader.get_template(SimpleHistoryAdmin.object_history_list_template)
+    source = template.template.source.replace("{% trans 'Changes' %}", "Modifications")
+    return template.backend.from_string(source)
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """SimpleHistoryAdmin whose history page is entirely in French."""
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return FrenchRecordContextHelper(self.model, historical_record)
+
+    def set_history_delta_changes(self, request, historical_records, *args, **kwargs):
+        super().set_history_delta_changes(request, historical_records, *args, **kwargs)
+        for record in historical_records:
+            # An empty reason would otherwise print as "None".
+            record.history_change_reason = record.history_change_reason or ""
+
+    def history_view(self, request, object_id, extra_context=None):
+        extra_context = {
+            "object_history_list_template": french_history_list_template(),
+            **(extra_context or {}),
+        }
+        return super().history_view(request, object_id, extra_context)
+
+
+PERMISSION_ACTIONS = {
+    "add": "ajouter",
+    "change": "modifier",
+    "delete": "supprimer",
+    "view": "consulter",
+}
+
+
+def french_permission_label(permission):
+    """ "Conventions | Peut modifier : convention" instead of "Can change convention"."""
+    model = permission.content_type.model_class()
+    action = permission.codename.partition("_")[0]
+    if model is None or action not in PERMISSION_ACTIONS:
+        return str(permission)
+    original = getattr(model, "instance_type", None)  # simple_history's historical models
+    subject = (
+        f"historique de {original._meta.verbose_name}" if original else model._meta.verbose_name
+    )
+    app = model._meta.app_config.verbose_name
+    return f"{app} | Peut {PERMISSION_ACTIONS[action]} : {subject}"
+
+
+class FrenchPermissionsMixin:
+    permission_fields = ()
+
+    def formfield_for_manytomany(self, db_field, request=None, **kwargs):
+        formfield = super().formfield_for_manytomany(db_field, request=request, **kwargs)
+        if db_field.name in self.permission_fields:
+            formfield.label_from_instance = french_permission_label
+        return formfield
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(FrenchPermissionsMixin, BaseGroupAdmin):
+    permission_fields = ("permissions",)
+
+
+@admin.register(Department)
+class DepartmentAdmin(HistoryAdmin):
+    list_display = ["code", "name", "linking_type"]
+    search_fields = ["code", "name"]
+
+
+class RepresentativeInline(admin.TabularInline):
+    model = Representative
+    fields = [
+        "civility",
+        "first_name",
+        "last_name",
+        "role_title",
+        "mandate_start",
+        "mandate_end",
+        "email",
+    ]
+    extra = 0
+
+
+class MemberCommuneInline(admin.TabularInline):
+    """The communes of an EPCI, read-only: membership is edited on the commune itself."""
+
+    model = Organisation
+    fk_name = "epci"
+    verbose_name = "commune membre"
+    verbose_name_plural = "communes membres"
+    fields = ["name", "insee_code", "population"]
+    readonly_fields = fields
+    ordering = ["name"]
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(HistoryAdmin):
+    list_display = [
+        "name",
+        "kind",
+        "epci_kind",
+        "siren",
+        "insee_code",
+        "department",
+        "epci",
+        "population",
+        "is_active",
+    ]
+    list_filter = ["kind", "epci_kind", "department", "is_active"]
+    list_select_related = ["department", "epci"]
+    search_fields = ["name", "=siren", "=insee_code"]
+    search_help_text = "Nom, SIREN (9 chiffres) ou code commune INSEE (5 caractères)."
+    autocomplete_fields = ["epci", "department"]
+    show_full_result_count = False
+    list_per_page = 50
+    fieldsets = [
+        (None, {"fields": ["kind", "name", "epci_kind", "is_active"]}),
+        (
+            "Identifiants et territoire",
+            {
+                "fields": [
+                    "siren",
+                    "insee_code",
+                    "department",
+                    "epci",
+                    "population",
+                    "population_year",
+                ]
+            },
+        ),
+        ("Coordonnées", {"fields": ["address", "postcode", "city", "logo"]}),
+    ]
+
+    def get_inlines(self, request, obj):
+        if obj is not None and obj.kind == OrganisationKind.EPCI:
+            return [RepresentativeInline, MemberCommuneInline]
+        return [RepresentativeInline]
+
+    def get_search_results(self, request, queryset, search_term):
+        # "200 066 389" is how a SIREN is often written: search it as one code.
+        if re.fullmatch(r"[\d ]+", search_term.strip()):
+            search_term = search_term.replace(" ", "")
+        return super().get_search_results(request, queryset, search_term)
+
+
+class InOfficeFilter(admin.SimpleListFilter):
+    title = "en fonction"
+    parameter_name = "en_fonction"
+
+    def lookups(self, request, model_admin):
+        return [("oui", "En fonction"), ("non", "Mandat terminé")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "oui":
+            return queryset.in_office()
+        if self.value() == "non":
+            return queryset.filter(mandate_end__lt=datetime.date.today())
+        return queryset
+
+
+@admin.register(Representative)
+class RepresentativeAdmin(HistoryAdmin):
+    list_display = [
+        "last_name",
+        "first_name",
+        "role_title",
+        "organisation",
+        "mandate_start",
+        "mandate_end",
+    ]
+    list_filter = [InOfficeFilter, "civility"]
+    list_select_related = ["organisation"]
+    search_fields = ["last_name", "first_name", "role_title", "organisation__name"]
+    autocomplete_fields = ["organisation"]
+    show_full_result_count = False
+
+    def get_queryset(self, request):
+        # __str__ names the organisation: autocomplete lists stay at one query.
+        return super().get_queryset(request).select_related("organisation")
+
+
+@admin.register(EquipmentType)
+class EquipmentTypeAdmin(HistoryAdmin):
+    list_display = ["code", "name", "position"]
+    list_editable = ["position"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(Equipment)
+class EquipmentAdmin(HistoryAdmin):
+    list_display = ["name", "equipment_type", "organisation", "manager", "capacity", "is_active"]
+    list_filter = ["equipment_type", "is_active"]
+    list_select_related = ["equipment_type", "organisation"]
+    search_fields = ["name", "manager", "organisation__name", "equipment_type__code"]
+    autocomplete_fields = ["organisation"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("equipment_type")
+
+
+class OrganisationKindFilter(admin.ChoicesFieldListFilter):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.title = "type d'organisation"
+
+
+@admin.register(User)
+class UserAdmin(FrenchPermissionsMixin, BaseUserAdmin):
+    permission_fields = ("user_permissions",)
+    fieldsets = [
+        *BaseUserAdmin.fieldsets[:2],
+        ("Rôle et organisation", {"fields": ["role", "organisation"]}),
+        *BaseUserAdmin.fieldsets[2:],
+    ]
+    add_fieldsets = [
+        (
+            None,
+            {
+                "classes": ["wide"],
+                "fields": [
+                    "username",
+                    "email",
+                    "first_name",
+                    "last_name",
+                    "usable_password",
+                    "password1",
+                    "password2",
+                ],
+            },
+        ),
+        ("Rôle et organisation", {"fields": ["role", "organisation"]}),
+    ]
+    list_display = [
+        "username",
+        "email",
+        "first_name",
+        "last_name",
+        "role",
+        "organisation",
+        "is_staff",
+        "is_active",
+    ]
+    list_filter = [
+        "role",
+        ("organisation__kind", OrganisationKindFilter),
+        "is_staff",
+        "is_superuser",
+        "is_active",
+        "groups",
+    ]
+    list_select_related = ["organisation"]
+    search_fields = ["username", "first_name", "last_name", "email", "organisation__name"]
+    autocomplete_fields = ["organisation"]
