@@ -14,10 +14,6 @@ class InvalidTemplateVariable(str):
     def __mod__(self, other):
         raise AssertionError(f"Variable de gabarit indéfinie : {other!r}")
 
-    def __bool__(self):
-        # Django's {% if %} and filters like default test truthiness of the fallback.
-        return False
-
 
 @pytest.fixture(autouse=True)
 def _strict_templates(settings):

@@ -21,3 +21,11 @@ def test_home_lists_only_conventions_of_the_users_organisation(client):
     assert response.status_code == 200
     assert mine.convention.title in response.content.decode()
     assert "CTG d'un autre territoire" not in response.content.decode()
+
+
+def test_undefined_template_variables_fail_tests():
+    from django.template import engines
+
+    template = engines["django"].from_string("{{ convention.titre_inexistant }}")
+    with pytest.raises(AssertionError, match="Variable de gabarit indéfinie"):
+        template.render({"convention": object()})
