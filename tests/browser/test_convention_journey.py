@@ -73,7 +73,8 @@ def test_adviser_runs_a_new_convention_to_signature(page, live_server, screensho
         page.get_by_label("Prénom").fill(first)
         page.get_by_label(re.compile(r"^\s*Nom\W*$")).fill(last)
         page.get_by_label("Fonction").fill("Président" if index == 0 else "Maire")
-        page.get_by_role("button", name="Ajouter le représentant").click()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Ajouter le représentant").click()
         expect(page.get_by_text("a été ajouté(e) et désigné(e) signataire")).to_be_visible()
         page.get_by_role("link", name="Parties", exact=True).click()
     last_row = page.locator("tbody tr").last
@@ -100,7 +101,8 @@ def test_adviser_runs_a_new_convention_to_signature(page, live_server, screensho
         page.get_by_label("Décision").select_option(label="Adoptée à l'unanimité")
         if number == 0:
             screenshots(page, "07-deliberation")
-        page.get_by_role("button", name="Enregistrer la délibération").click()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Enregistrer la délibération").click()
         expect(page.get_by_text("enregistrée.")).to_be_visible()
 
     page.get_by_role("link", name="Mettre à la signature").click()
@@ -110,7 +112,9 @@ def test_adviser_runs_a_new_convention_to_signature(page, live_server, screensho
     page.get_by_role("link", name="Enregistrer une signature").click()
     for _ in range(6):  # the Caf's two signing people, the EPCI and three communes
         page.get_by_label("Date de signature").fill(today.isoformat())
-        page.get_by_role("button", name="Enregistrer la signature").click()
+        # Wait for each answer, so that a slow server never gets the same signature twice.
+        with page.expect_navigation():
+            page.get_by_role("button", name="Enregistrer la signature").click()
     expect(page.get_by_text("la convention est signée")).to_be_visible()
     expect(page.locator(".badge.fs-6")).to_have_text("En vigueur")
     expect(page.get_by_text("6 signatures sur 6 attendues.")).to_be_visible()
