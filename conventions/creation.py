@@ -6,29 +6,8 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from conventions.models import Article, Convention, Party, PartyRole
-from conventions.placeholders import fill_placeholders
+from conventions.placeholders import fill_placeholders, placeholder_values
 from partners.models import OrganisationKind
-
-MONTHS = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-]
-
-
-def french_date(day):
-    """ "1er janvier 2026", "31 décembre 2030"."""
-    number = "1er" if day.day == 1 else str(day.day)
-    return f"{number} {MONTHS[day.month - 1]} {day.year}"
 
 
 def default_period(today=None):
@@ -88,7 +67,7 @@ def create_convention(*, user, caf, lead_authority, template, start_date, end_da
         )
         party.signatories.set(_signatories_in_office(organisation, start_date, signing_people))
     if template is not None:
-        values = placeholder_values(convention, [p[0] for p in parties])
+        values = placeholder_values(convention)
         convention.visas = fill_placeholders(template.visas, values)
         convention.preamble = fill_placeholders(template.preamble, values)
         convention.save(update_fields=["visas", "preamble"])
@@ -103,15 +82,3 @@ def create_convention(*, user, caf, lead_authority, template, start_date, end_da
             for article in template.articles.all()
         )
     return convention
-
-
-def placeholder_values(convention, organisations):
-    return {
-        "caf": convention.caf.designation,
-        "territoire": convention.territory_name,
-        "periode": convention.period_label,
-        "date_debut": french_date(convention.start_date),
-        "date_fin": french_date(convention.end_date),
-        "parties": ", ".join(o.designation for o in organisations),
-        "collectivite_chef_de_file": convention.lead_authority.designation,
-    }

@@ -36,12 +36,58 @@ def validate_placeholders(text: str) -> None:
         )
 
 
+MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+
+
+def french_date(day) -> str:
+    """ "1er janvier 2026", "31 décembre 2030"."""
+    number = "1er" if day.day == 1 else str(day.day)
+    return f"{number} {MONTHS[day.month - 1]} {day.year}"
+
+
+def placeholder_values(convention, *, lead_designation=None, parties_label=None):
+    """Values of the placeholders for one convention. The demo passes the documents'
+    own wording for the lead authority and the list of parties."""
+    if parties_label is None:
+        parties = convention.parties.select_related("organisation").order_by("position")
+        parties_label = ", ".join(p.organisation.designation for p in parties)
+    return {
+        "caf": convention.caf.designation,
+        "territoire": convention.territory_name,
+        "periode": convention.period_label,
+        "date_debut": french_date(convention.start_date),
+        "date_fin": french_date(convention.end_date),
+        "parties": parties_label,
+        "collectivite_chef_de_file": lead_designation or convention.lead_authority.designation,
+    }
+
+
 def fill_placeholders(text: str, values: dict[str, str]) -> str:
-    return PLACEHOLDER_RE.sub(
-        lambda match: (
-            values.get(match.group(1), match.group(0))
-            if match.group(1) in PLACEHOLDERS
-            else match.group(0)
-        ),
-        text,
-    )
+    """Replace the known placeholders by plain substitution.
+
+    A placeholder that opens a line ("{collectivite_chef_de_file} met en place...")
+    starts with a capital there: "La Communauté de communes...".
+    """
+
+    def replace(match):
+        name = match.group(1)
+        if name not in PLACEHOLDERS or name not in values:
+            return match.group(0)
+        value = values[name]
+        opens_line = match.start() == 0 or text[match.start() - 1] == "\n"
+        return value[:1].upper() + value[1:] if opens_line else value
+
+    return PLACEHOLDER_RE.sub(replace, text)

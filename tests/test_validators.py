@@ -160,3 +160,21 @@ def test_malformed_actes_identifiers_are_refused(value, message):
 def test_organisations_are_named_as_conventions_write_them(kind, name, designation):
     organisation = OrganisationFactory.build(kind=kind, name=name, epci_kind="CC")
     assert organisation.designation == designation
+
+
+def test_placeholders_are_filled_as_plain_text_with_a_capital_at_line_start():
+    from conventions.placeholders import fill_placeholders
+
+    values = {"collectivite_chef_de_file": "la Communauté de communes du Val d'Argent"}
+    text = "{collectivite_chef_de_file} s'engage.\nAvec {collectivite_chef_de_file}. {{ code }}"
+    assert fill_placeholders(text, values) == (
+        "La Communauté de communes du Val d'Argent s'engage.\n"
+        "Avec la Communauté de communes du Val d'Argent. {{ code }}"
+    )
+
+
+def test_unknown_placeholders_are_refused_in_template_texts():
+    from conventions.placeholders import validate_placeholders
+
+    with pytest.raises(ValidationError, match=r"Variables inconnues : \{maire\}"):
+        validate_placeholders("Signé par {maire} pour {caf}.")

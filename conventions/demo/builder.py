@@ -1,9 +1,10 @@
 """Building blocks for a demo convention: people, parties and articles from a template."""
 
 from conventions.models import Article, Party
+from conventions.placeholders import fill_placeholders
 from partners.models import Representative
 
-from .common import fill, french_date, set_m2m, upsert
+from .common import set_m2m, upsert
 
 
 def representative(tally, organisation, civility, first_name, last_name, role_title):
@@ -47,18 +48,6 @@ def party(
     return result
 
 
-def placeholder_values(convention, lead_short_name, parties_label):
-    return {
-        "caf": f"la {convention.caf.name}",
-        "territoire": convention.territory_name,
-        "periode": convention.period_label,
-        "date_debut": french_date(convention.start_date),
-        "date_fin": french_date(convention.end_date),
-        "parties": parties_label,
-        "collectivite_chef_de_file": lead_short_name,
-    }
-
-
 def copy_articles(tally, convention, template, values, overrides=None):
     """The template's articles, placeholders filled, with this convention's own texts.
 
@@ -74,8 +63,8 @@ def copy_articles(tally, convention, template, values, overrides=None):
             convention=convention,
             number=article.number,
             defaults={
-                "title": fill(own.get("title", article.title), values),
-                "body": fill(own.get("body", article.body), values),
+                "title": fill_placeholders(own.get("title", article.title), values),
+                "body": fill_placeholders(own.get("body", article.body), values),
                 "has_party_blocks": own.get("has_party_blocks", article.has_party_blocks),
             },
         )

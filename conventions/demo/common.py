@@ -1,25 +1,6 @@
 """Helpers shared by the demo loaders: idempotent upserts and text filling."""
 
-import datetime
-
 from django.db import models
-
-from conventions.placeholders import fill_placeholders
-
-MONTHS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
 
 
 class Tally:
@@ -84,22 +65,6 @@ def set_m2m(manager, objects):
     wanted = {obj.pk for obj in objects}
     if set(manager.values_list("pk", flat=True)) != wanted:
         manager.set(objects)
-
-
-def french_date(day: datetime.date) -> str:
-    """ "1er janvier 2026", "31 décembre 2030"."""
-    number = "1er" if day.day == 1 else str(day.day)
-    return f"{number} {MONTHS[day.month - 1]} {day.year}"
-
-
-def fill(text: str, values: dict[str, str]) -> str:
-    """Replace the documented placeholders, then capitalise each line's first letter.
-
-    A placeholder such as {collectivite_chef_de_file} ("la Communauté de communes du
-    Val d'Argent") may open a sentence: the line then starts with a capital.
-    """
-    lines = fill_placeholders(text, values).split("\n")
-    return "\n".join(line[:1].upper() + line[1:] for line in lines)
 
 
 def paragraphs(*blocks: str) -> str:

@@ -20,11 +20,12 @@ from conventions.models import (
     PartyRole,
     SteeringInstance,
 )
+from conventions.placeholders import fill_placeholders, placeholder_values
 from partners.models import Equipment, Organisation, OrganisationKind
 from partners.validators import luhn_is_valid
 
-from .builder import caf_of, copy_articles, organisation, party, placeholder_values, representative
-from .common import fill, paragraphs, set_m2m, upsert
+from .builder import caf_of, copy_articles, organisation, party, representative
+from .common import paragraphs, set_m2m, upsert
 from .pma_plan import ACTIONS, AXES
 from .templates import DOUBS_PREAMBLE
 
@@ -386,8 +387,8 @@ def load_pma(tally, *, template, themes, types):
         return existing
     values = placeholder_values(
         Convention(**fields),
-        TERRITORY,
-        "la Caf du Doubs, Pays de Montbéliard Agglomération, les Syndicats Intercommunaux à "
+        lead_designation=TERRITORY,
+        parties_label="la Caf du Doubs, Pays de Montbéliard Agglomération, les Syndicats Intercommunaux à "
         "Vocation Unique et les communes associées",
     )
     convention = upsert(
@@ -399,7 +400,7 @@ def load_pma(tally, *, template, themes, types):
             # Legal references only: one line per council deliberation is generated
             # from the recorded deliberations.
             "visas": template.visas,
-            "preamble": fill(_preamble(), values),
+            "preamble": fill_placeholders(_preamble(), values),
             "diagnostic_summary": paragraphs(
                 TERRITORY_FACTS,
                 "Principaux enjeux dégagés du diagnostic partagé :",

@@ -5,9 +5,10 @@ import datetime
 
 from actionplan.models import Axis, Objective
 from conventions.models import Convention, ConventionState, PartyRole, SteeringInstance
+from conventions.placeholders import fill_placeholders, placeholder_values
 
-from .builder import caf_of, copy_articles, organisation, party, placeholder_values, representative
-from .common import fill, paragraphs, set_m2m, upsert
+from .builder import caf_of, copy_articles, organisation, party, representative
+from .common import paragraphs, set_m2m, upsert
 from .templates import HAUT_RHIN_PREAMBLE
 
 REFERENCE = "val-d-argent-2026-2030"
@@ -242,7 +243,9 @@ def load_val_d_argent(tally, *, template, themes):
         "signing_place": "Mulhouse",
         "originals_count": 2,
     }
-    values = placeholder_values(Convention(**fields), LEAD_SHORT_NAME, PARTIES_LABEL)
+    values = placeholder_values(
+        Convention(**fields), lead_designation=LEAD_SHORT_NAME, parties_label=PARTIES_LABEL
+    )
     convention = upsert(
         Convention,
         tally,
@@ -252,7 +255,7 @@ def load_val_d_argent(tally, *, template, themes):
             # Legal references; the lines for each council's deliberation are
             # generated from the recorded deliberations.
             "visas": template.visas,
-            "preamble": fill(PREAMBLE, values),
+            "preamble": fill_placeholders(PREAMBLE, values),
             "diagnostic_summary": "Principaux enjeux dégagés du diagnostic partagé :\n\n" + ISSUES,
         },
     )
