@@ -1,6 +1,7 @@
 from django.urls import path
 
 from conventions import views
+from conventions.document_urls import urlpatterns as document_urlpatterns
 
 app_name = "conventions"
 
@@ -69,3 +70,5 @@ urlpatterns = [
         name="party_remove",
     ),
 ]
+
+urlpatterns += document_urlpatterns

@@ -7,6 +7,7 @@ admin.site.index_title = "Référentiels et conventions"
 
 urlpatterns = [
     path("", include("conventions.urls")),
+    path("", include("actionplan.urls")),
     path("compte/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,3 @@
+"""URL patterns of the documents (PDFs and drafts), included in conventions.urls."""
+
+urlpatterns = []
