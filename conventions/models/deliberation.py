@@ -115,10 +115,12 @@ class Deliberation(models.Model):
     @property
     def is_outdated(self):
         """Deliberated on a text that has since been reopened and frozen again."""
+        return self.is_outdated_against(self.party.convention.current_version)
+
+    def is_outdated_against(self, current_version):
         if self.amendment_id or not self.version_id:
             return False
-        current = self.party.convention.current_version
-        return current is not None and current.pk != self.version_id
+        return current_version is not None and current_version.pk != self.version_id
 
     def clean(self):
         errors = {}

@@ -2,6 +2,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.shortcuts import render
 
+from conventions import lifecycle
 from conventions.access import can_edit, can_record_deliberation, visible_convention
 from conventions.filters import ConventionFilter
 from conventions.models import Convention, Deliberation, Signature
@@ -55,16 +56,8 @@ def convention_detail(request, pk):
     expected_signatures = sum(len(p.signatories.all()) for p in parties if p.is_signatory)
     deliberations = [d for party in parties for d in party.deliberations.all()]
     for deliberation in deliberations:
-        deliberation.outdated = bool(
-            current_version and deliberation.version_id != current_version.pk
-        )
-    missing_deliberation = [
-        p
-        for p in parties
-        if p.is_signatory
-        and p.requires_deliberation
-        and not any(d.is_adopted and not d.outdated for d in p.deliberations.all())
-    ]
+        deliberation.outdated = deliberation.is_outdated_against(current_version)
+    missing_deliberation = lifecycle.parties_missing_deliberation(convention)
     equipment = convention.equipment.select_related("organisation", "equipment_type").order_by(
         "organisation__name", "equipment_type__position", "name"
     )
