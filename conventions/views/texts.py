@@ -51,42 +51,48 @@ def edit_general(request, pk):
 
 @require_http_methods(["GET", "POST"])
 def edit_articles(request, pk):
-    convention, refused = _draft_convention(request, pk)
-    if refused:
-        return refused
-    formset = ArticleFormSet(
-        request.POST or None, instance=convention, queryset=convention.articles.order_by("number")
-    )
-    if request.method == "POST" and formset.is_valid():
-        formset.save()
-        messages.success(request, "Articles enregistrés.")
-        return _back(convention, "articles")
-    return render(
+    return _formset_page(
         request,
-        "conventions/edit_formset.html",
-        {"convention": convention, "formset": formset, "title": "Articles", "item": "Article"},
+        pk,
+        ArticleFormSet,
+        queryset=lambda convention: convention.articles.order_by("number"),
+        title="Articles",
+        item="Article",
+        done="Articles enregistrés.",
+        anchor="articles",
     )
 
 
 @require_http_methods(["GET", "POST"])
 def edit_steering(request, pk):
+    return _formset_page(
+        request,
+        pk,
+        SteeringInstanceFormSet,
+        queryset=lambda convention: convention.steering_instances.all(),
+        title="Instances de pilotage (annexe 4)",
+        item="Instance",
+        done="Instances de pilotage enregistrées.",
+        anchor="pilotage",
+    )
+
+
+def _formset_page(request, pk, formset_class, *, queryset, title, item, done, anchor):
+    """Edit the rows of one part of a draft convention at once, atomically."""
     convention, refused = _draft_convention(request, pk)
     if refused:
         return refused
-    formset = SteeringInstanceFormSet(request.POST or None, instance=convention)
+    formset = formset_class(
+        request.POST or None, instance=convention, queryset=queryset(convention)
+    )
     if request.method == "POST" and formset.is_valid():
         formset.save()
-        messages.success(request, "Instances de pilotage enregistrées.")
-        return _back(convention, "pilotage")
+        messages.success(request, done)
+        return _back(convention, anchor)
     return render(
         request,
         "conventions/edit_formset.html",
-        {
-            "convention": convention,
-            "formset": formset,
-            "title": "Instances de pilotage (annexe 4)",
-            "item": "Instance",
-        },
+        {"convention": convention, "formset": formset, "title": title, "item": item},
     )
 
 
