@@ -13,9 +13,10 @@ from conventions.access import (
     editable_convention,
     visible_convention,
 )
-from conventions.forms.lifecycle import AmendmentForm, SignatureForm
+from conventions.forms.lifecycle import AmendmentForm
 from conventions.lifecycle import LifecycleError
 from conventions.models import AmendmentState, Deliberation, Signature
+from conventions.views.lifecycle import signature_page
 
 AMENDMENT_TRANSITIONS = {
     "figer": (lifecycle.freeze_amendment, "L'avenant est figé : il peut être délibéré."),
@@ -108,25 +109,4 @@ def amendment_transition(request, pk, number, action):
 def amendment_signature(request, pk, number):
     convention = editable_convention(request.user, pk)
     amendment = get_object_or_404(convention.amendments, number=number)
-    pending = lifecycle.pending_signatures(convention, amendment=amendment)
-    form = SignatureForm(request.POST or None, pending=pending)
-    if request.method == "POST" and form.is_valid():
-        party, representative = form.cleaned_data["signatory"]
-        try:
-            lifecycle.record_amendment_signature(
-                amendment,
-                party=party,
-                representative=representative,
-                signed_on=form.cleaned_data["signed_on"],
-                user=request.user,
-            )
-        except LifecycleError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, f"Signature de {representative.full_name} enregistrée.")
-            return redirect("conventions:amendment", convention.pk, number)
-    return render(
-        request,
-        "conventions/signature_form.html",
-        {"convention": convention, "form": form, "pending": pending, "amendment": amendment},
-    )
+    return signature_page(request, convention, amendment)

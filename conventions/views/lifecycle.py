@@ -100,33 +100,46 @@ def convention_transition(request, pk, action):
 
 @require_http_methods(["GET", "POST"])
 def record_signature(request, pk):
-    convention = editable_convention(request.user, pk)
-    pending = lifecycle.pending_signatures(convention)
+    return signature_page(request, editable_convention(request.user, pk))
+
+
+def signature_page(request, convention, amendment=None):
+    """Record signatures one at a time, for the convention or one of its amendments."""
+    pending = lifecycle.pending_signatures(convention, amendment=amendment)
     form = SignatureForm(request.POST or None, pending=pending)
     if request.method == "POST" and form.is_valid():
         party, representative = form.cleaned_data["signatory"]
+        facts = {
+            "party": party,
+            "representative": representative,
+            "signed_on": form.cleaned_data["signed_on"],
+            "user": request.user,
+        }
         try:
-            lifecycle.record_signature(
-                convention,
-                party=party,
-                representative=representative,
-                signed_on=form.cleaned_data["signed_on"],
-                user=request.user,
-            )
+            if amendment is None:
+                lifecycle.record_signature(convention, **facts)
+            else:
+                lifecycle.record_amendment_signature(amendment, **facts)
         except LifecycleError as error:
             form.add_error(None, str(error))
         else:
-            if convention.state == "signed":
-                messages.success(
-                    request, "Dernière signature enregistrée : la convention est signée."
-                )
-                return redirect("conventions:detail", convention.pk)
+            signed = amendment or convention
+            if amendment is not None:
+                done = redirect("conventions:amendment", convention.pk, amendment.number)
+                again = redirect("conventions:amendment_signature", convention.pk, amendment.number)
+            else:
+                done = redirect("conventions:detail", convention.pk)
+                again = redirect("conventions:signature", convention.pk)
+            if signed.state == "signed":
+                what = "l'avenant est signé" if amendment else "la convention est signée"
+                messages.success(request, f"Dernière signature enregistrée : {what}.")
+                return done
             messages.success(request, f"Signature de {representative.full_name} enregistrée.")
-            return redirect("conventions:signature", convention.pk)
+            return again
     return render(
         request,
         "conventions/signature_form.html",
-        {"convention": convention, "form": form, "pending": pending},
+        {"convention": convention, "form": form, "pending": pending, "amendment": amendment},
     )
 
 
