@@ -41,7 +41,10 @@ def create_convention(*, user, caf, lead_authority, template, start_date, end_da
     territory = lead_authority.long_name
     convention = Convention.objects.create(
         reference=unique_reference(lead_authority.name, start_date, end_date),
-        title=f"Convention territoriale globale {territory} {start_date.year}-{end_date.year}",
+        title=(
+            f"Convention territoriale globale de {lead_authority.designation} "
+            f"{start_date.year}-{end_date.year}"
+        ),
         caf=caf,
         lead_authority=lead_authority,
         territory_name=territory,

@@ -118,3 +118,12 @@ def test_only_advisers_create_conventions(client, territory, role):
     client.force_login(UserFactory(role=role, organisation=territory["epci"]))
     assert client.get(reverse("conventions:create")).status_code == 403
     assert client.post(reverse("conventions:create"), step_one(territory)).status_code == 403
+
+
+def test_title_names_the_territory_as_documents_do(client, territory):
+    client.force_login(UserFactory(role=Role.ADVISER, organisation=territory["caf"]))
+    client.post(reverse("conventions:create"), step_one(territory) | {"confirm": "1"})
+    assert Convention.objects.get().title == (
+        "Convention territoriale globale de la Communauté de communes de la Vallée de "
+        "Kaysersberg 2027-2031"
+    )
