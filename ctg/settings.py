@@ -104,6 +104,9 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
+    # htmx (npm, pinned in package.json): the Documents section refreshes itself while
+    # a document is being rendered.
+    ("htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
 ]
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")

@@ -8,6 +8,7 @@ from .convention import (
     TerminationMode,
 )
 from .deliberation import DeliberatingBody, Deliberation, Outcome
+from .document import Document, DocumentFormat, DocumentKind, DocumentState, SignedCopy
 from .party import Party, PartyRole
 from .reference import ConventionTemplate, TemplateArticle, Theme
 from .signature import Signature
@@ -22,10 +23,15 @@ __all__ = [
     "ConventionVersion",
     "DeliberatingBody",
     "Deliberation",
+    "Document",
+    "DocumentFormat",
+    "DocumentKind",
+    "DocumentState",
     "Outcome",
     "Party",
     "PartyRole",
     "Signature",
+    "SignedCopy",
     "SteeringInstance",
     "TemplateArticle",
     "TerminationMode",

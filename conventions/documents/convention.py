@@ -1,0 +1,355 @@
+"""What the convention document says, part by part (DOMAIN.md section 4).
+
+The text comes from the frozen ConventionVersion when there is one (the text
+voted is the text signed), from the live data of a draft otherwise: both go
+through the same snapshot shape (conventions/snapshot.py), so one layout serves
+both. Facts that are not part of the voted text are read live: logos and
+addresses, the deliberations recorded since the freeze (visas, annexe 7), who
+must deliberate. The result is plain JSON-safe data; its SHA-256 identifies the
+rendered document.
+"""
+
+import datetime
+import hashlib
+import json
+
+from django.core.serializers.json import DjangoJSONEncoder
+
+from conventions.models import ConventionState, Deliberation
+from conventions.models.deliberation import ADOPTED_OUTCOMES
+from conventions.placeholders import french_date
+from conventions.snapshot import build_snapshot, to_json
+from partners.models import OrganisationKind
+
+# Bump when the layout changes, so that documents rendered before are not reused.
+LAYOUT_VERSION = "convention-2"
+
+COUNCIL = {
+    OrganisationKind.COMMUNE: "conseil municipal",
+    OrganisationKind.EPCI: "conseil communautaire",
+    OrganisationKind.SYNDICATE: "comité syndical",
+    OrganisationKind.DEPARTMENT: "conseil départemental",
+}
+FEMININE_TITLES = ("présidente", "directrice", "vice-présidente", "conseillère", "adjointe")
+
+ANNEXES = [
+    (1, "Diagnostic partagé"),
+    (2, "Liste des équipements et services soutenus par les collectivités locales"),
+    (3, "Plan d'actions et fiches actions"),
+    (4, "Modalités de pilotage stratégique et opérationnel et suivi de la CTG"),
+    (5, "Fiche de poste du chargé de coopération"),
+    (6, "Évaluation"),
+    (7, "Délibérations"),
+]
+
+
+def capitalize(text):
+    return text[:1].upper() + text[1:] if text else text
+
+
+def of(name):
+    """ "de la Commune de Lièpvre", "du SIVU des Trois Fontaines", "d'Audincourt"."""
+    lowered = name.lower()
+    if lowered.startswith("le "):
+        return "du " + name[3:]
+    if lowered.startswith("les "):
+        return "des " + name[4:]
+    if lowered.startswith("sivu") or lowered.startswith("syndicat"):
+        return "du " + name
+    if name[:1] in "AEIOUYÉÈÊÂÎaeiouyéèêh" or name[:1] == "H" and name[1:2] in "éè":
+        return "d'" + name
+    return "de " + name
+
+
+def caf_long_name(organisation_name):
+    """ "Caf du Doubs" -> "Caisse d'Allocations Familiales du Doubs"."""
+    if organisation_name.startswith("Caf "):
+        return "Caisse d'Allocations Familiales " + organisation_name[4:]
+    return organisation_name
+
+
+def split_signatory(label):
+    """The snapshot stores "Monsieur Denis PETIT, Maire": name and title."""
+    name, _, title = label.partition(", ")
+    return name, title
+
+
+def short_civility(full_name):
+    """ "Monsieur Denis PETIT" -> "M. Denis PETIT", as signature blocks write it."""
+    for long, short in (("Monsieur ", "M. "), ("Madame ", "Mme ")):
+        if full_name.startswith(long):
+            return short + full_name[len(long) :]
+    return full_name
+
+
+def possessive(title):
+    return "sa" if title.split(" ")[0].lower() in FEMININE_TITLES else "son"
+
+
+def definite(title):
+    return "La" if title.split(" ")[0].lower() in FEMININE_TITLES else "Le"
+
+
+def field_name(name, organisation):
+    """PDF field names may not contain dots (they separate the name's parts)."""
+    return f"Signature de {name} ({organisation})".replace(".", "")
+
+
+def document_hash(data):
+    canonical = json.dumps(data, cls=DjangoJSONEncoder, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def convention_content(convention, version=None, *, signed_ready=False):
+    """The document's data for a convention: its frozen version if any, else live data."""
+    if version is None and convention.state != ConventionState.DRAFT:
+        version = convention.current_version
+    if version is not None:
+        snapshot, version_number = version.content, version.number
+        frozen_on = french_date(version.frozen_at.date())
+    else:
+        snapshot, version_number, frozen_on = to_json(build_snapshot(convention)), None, None
+
+    live_parties = {
+        party.organisation.name: party
+        for party in convention.parties.select_related("organisation").prefetch_related(
+            "signatories"
+        )
+    }
+    deliberations = _deliberations(convention, version)
+    articles_with_blocks = set(
+        convention.articles.filter(has_party_blocks=True).values_list("number", flat=True)
+    )
+
+    parties = [
+        _party(entry, live_parties.get(entry["organisation"])) for entry in snapshot["parties"]
+    ]
+    caf = next((p for p in parties if p["role"] == "caf"), None)
+    signatories = [p for p in parties if p["role"] != "partner"]
+    local = [p for p in signatories if p["role"] != "caf"]
+
+    visas = [line.strip() for line in snapshot["visas"].splitlines() if line.strip()]
+    for party in local:
+        if not party["requires_deliberation"]:
+            continue
+        deliberation = deliberations.get(party["party_id"])
+        date = french_date(deliberation["session_date"]) if deliberation else "..."
+        visas.append(
+            f"Vu la délibération du {party['council']} {of(party['name'])} en date du {date} ;"
+        )
+    if visas:
+        last = visas[-1].rstrip(" ;")
+        visas[-1] = last if last.endswith(".") else last + "."
+
+    themes = _themes()
+    start, end = snapshot["period"]
+    start_date, end_date = datetime.date.fromisoformat(start), datetime.date.fromisoformat(end)
+    is_project = version is None
+    return {
+        "layout": LAYOUT_VERSION,
+        "kind": "convention",
+        "reference": snapshot["reference"],
+        "title": snapshot["title"],
+        "territory": snapshot["territory"],
+        "period": f"{start_date.year}-{end_date.year}",
+        "start": french_date(start_date),
+        "end": french_date(end_date),
+        "caf_name": caf["name"] if caf else "",
+        "caf_long_name": caf_long_name(caf["name"]) if caf else "",
+        "is_project": is_project,
+        "signed_ready": signed_ready,
+        "version_number": version_number,
+        "version_hash": version.content_hash if version is not None else None,
+        "frozen_on": frozen_on,
+        "version_label": (
+            f"Version {version_number} figée le {frozen_on}" if version_number else "Projet"
+        ),
+        "parties": parties,
+        "caf": caf,
+        "local_parties": local,
+        "visas": visas,
+        "preamble": snapshot["preamble"],
+        "articles": [
+            {
+                **article,
+                "blocks": [p for p in local if p["competences"]]
+                if article["number"] in articles_with_blocks
+                else [],
+            }
+            for article in snapshot["articles"]
+        ],
+        "signing_place": snapshot["signing_place"],
+        "originals_count": snapshot["originals_count"],
+        "signature_groups": _signature_groups(signatories),
+        "diagnostic": snapshot["diagnostic"],
+        "equipment": _equipment(snapshot["equipment"]),
+        "axes": _axes(snapshot, themes),
+        "steering_instances": snapshot["steering_instances"],
+        "evaluation": snapshot["evaluation"],
+        "indicators": [
+            {"sheet": sheet["number"], "label": indicator["label"], "unit": indicator["unit"]}
+            for sheet in snapshot["action_sheets"]
+            for indicator in sheet["indicators"]
+        ],
+        "deliberations": [
+            {**deliberations[p["party_id"]], "party": p["name"]}
+            for p in local
+            if p["party_id"] in deliberations
+        ],
+        "annexes": ANNEXES,
+    }
+
+
+def _party(entry, live):
+    organisation = live.organisation if live else None
+    kind = organisation.kind if organisation else OrganisationKind.OTHER
+    name = entry["organisation"]
+    designation = organisation.designation if organisation is not None else name
+    people = []
+    live_people = {}
+    if live is not None:
+        live_people = {f"{r.full_name}, {r.role_title}": r for r in live.signatories.all()}
+    for label in entry["signatories"]:
+        person_name, title = split_signatory(label)
+        representative = live_people.get(label)
+        people.append(
+            {
+                "name": person_name,
+                "short_name": short_civility(person_name),
+                "title": title,
+                "representative_id": representative.pk if representative else None,
+                "field": field_name(person_name, name),
+            }
+        )
+    if entry["role"] == "caf":
+        # The board's president signs first, then the director, as in the documents.
+        people.sort(key=lambda p: 0 if "président" in p["title"].lower() else 1)
+    masculine = kind == OrganisationKind.SYNDICATE or designation.lower().startswith("le ")
+    council = COUNCIL.get(kind, "organe délibérant")
+    return {
+        "party_id": live.pk if live else None,
+        "name": name,
+        "designation": capitalize(designation),
+        "caf_long_name": caf_long_name(name) if entry["role"] == "caf" else "",
+        "role": entry["role"],
+        "kind": kind,
+        "short_name": entry["short_name"] or designation,
+        "competences": entry["competences"],
+        "people": people,
+        "represented": "représenté" if masculine else "représentée",
+        "representation": _representation(people, masculine, council, entry["role"]),
+        "council": council,
+        "requires_deliberation": live.requires_deliberation if live else entry["role"] != "caf",
+        "address": _address(organisation),
+        "logo": organisation.logo.name if organisation and organisation.logo else "",
+    }
+
+
+def _representation(people, masculine, council, role):
+    """ "représentée par son Maire, Monsieur Denis PETIT, dûment autorisé à signer..." """
+    if not people:
+        return "représentée par ..., dûment autorisé(e) à signer la présente convention"
+    if role == "caf":
+        parts = [
+            f"par le {p['title']}, {p['name']}" if i == 0 else f"par son {p['title']}, {p['name']}"
+            for i, p in enumerate(people)
+        ]
+    else:
+        parts = [f"par {possessive(p['title'])} {p['title']}, {p['name']}" for p in people]
+    who = " et ".join(parts)
+    represented = "représenté" if masculine else "représentée"
+    if role == "caf":
+        authorised = "dûment autorisés" if len(people) > 1 else "dûment autorisé"
+        return f"{represented} {who}, {authorised} à signer la présente convention"
+    feminine = all(p["name"].startswith("Madame") for p in people)
+    authorised = "dûment autorisée" if feminine else "dûment autorisé"
+    if len(people) > 1:
+        authorised += "s" if not feminine else "s"
+    return (
+        f"{represented} {who}, {authorised} à signer la présente convention par délibération "
+        f"de son {council}"
+    )
+
+
+def _address(organisation):
+    if organisation is None:
+        return ""
+    place = " ".join(part for part in (organisation.postcode, organisation.city) if part)
+    return " – ".join(part for part in (organisation.address, place) if part)
+
+
+def _deliberations(convention, version):
+    """The adopted deliberation of each party on this text (or the latest one recorded)."""
+    queryset = Deliberation.objects.filter(
+        party__convention=convention, amendment=None, outcome__in=ADOPTED_OUTCOMES
+    ).order_by("session_date", "pk")
+    if version is not None:
+        queryset = queryset.filter(version=version)
+    found = {}
+    for deliberation in queryset:
+        found[deliberation.party_id] = {
+            "body": deliberation.get_body_display(),
+            "session_date": deliberation.session_date,
+            "session_date_label": french_date(deliberation.session_date),
+            "act_number": deliberation.act_number,
+            "outcome": deliberation.get_outcome_display(),
+            "votes": f"{deliberation.votes_for} pour, {deliberation.votes_against} contre, "
+            f"{deliberation.abstentions} abstention{'s' if deliberation.abstentions > 1 else ''}",
+            "actes_id": deliberation.actes_id,
+        }
+    return found
+
+
+def _signature_groups(signatories):
+    groups = []
+    for party in signatories:
+        groups.append(
+            {
+                "party_id": party["party_id"],
+                "designation": party["designation"],
+                "people": [
+                    {**person, "heading": f"{definite(person['title'])} {person['title']}"}
+                    for person in party["people"]
+                ],
+            }
+        )
+    return groups
+
+
+def _equipment(lines):
+    """ "Organisation | TYPE | name | address" lines grouped by authority, then by type."""
+    by_authority = {}
+    for line in lines:
+        organisation, code, name, address = (line.split(" | ") + ["", "", "", ""])[:4]
+        types = by_authority.setdefault(organisation, {})
+        types.setdefault(code, []).append({"name": name, "address": address})
+    return [
+        {
+            "authority": authority,
+            "types": [{"code": code, "items": items} for code, items in types.items()],
+            "count": sum(len(items) for items in types.values()),
+        }
+        for authority, types in sorted(by_authority.items())
+    ]
+
+
+def _themes():
+    from conventions.models import Theme
+
+    return dict(Theme.objects.values_list("code", "name"))
+
+
+def _axes(snapshot, themes):
+    axes = []
+    for axis in snapshot["axes"]:
+        sheets = [s for s in snapshot["action_sheets"] if s["axis"] == axis["number"]]
+        axes.append(
+            {
+                **axis,
+                "sheets": [
+                    {**sheet, "theme_labels": [themes.get(code, code) for code in sheet["themes"]]}
+                    for sheet in sheets
+                ],
+            }
+        )
+    return axes

@@ -1,0 +1,3 @@
+"""Documents other than the convention itself: filled in by the later steps."""
+
+KINDS = {}

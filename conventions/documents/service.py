@@ -1,0 +1,286 @@
+"""Which document to reuse or render, and the rendering itself (run by the Celery task).
+
+request_document() runs in the web request: it computes the SHA-256 of what
+the document would be made from; an existing document with that hash is
+returned as is, otherwise a Document row is created in the waiting state and
+the task is queued once the transaction commits. render() runs in the worker
+from the document's id only; it is idempotent: a document already done is left
+alone, and a file already rendered from the same content is reused rather than
+rendered again.
+
+A signed-ready PDF, once issued for a frozen version, is never regenerated: the
+people signing must all sign the same bytes. Changing the text means reopening,
+freezing a new version, and issuing that version's PDF.
+"""
+
+import hashlib
+import logging
+import time
+from dataclasses import dataclass, field
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from conventions.models import (
+    ConventionState,
+    Document,
+    DocumentFormat,
+    DocumentKind,
+    DocumentState,
+)
+
+from . import pdf
+from .convention import convention_content, document_hash
+
+logger = logging.getLogger(__name__)
+
+
+class DocumentError(Exception):
+    """A document that cannot be asked for now; the message is French and user-facing."""
+
+
+@dataclass
+class Rendered:
+    data: bytes
+    page_count: int | None = None
+    signature_fields: list = field(default_factory=list)
+
+
+# -- What each kind is made from ----------------------------------------------
+
+
+def _convention_source(document):
+    version = document.version
+    return convention_content(
+        document.convention,
+        version,
+        signed_ready=document.kind == DocumentKind.SIGNED_READY,
+    )
+
+
+def _render_convention(document, content):
+    from .signing import add_signature_fields
+
+    doc = dict(content)
+    doc["running_title"] = (
+        f"Convention territoriale globale – {content['territory']} {content['period']}"
+    )
+    parties = {p["party_id"]: p for p in content["parties"]}
+    caf = content["caf"]
+    lead = next((p for p in content["parties"] if p["role"] == "lead"), None)
+    doc["caf_logo"] = pdf.data_uri(caf["logo"]) if caf else ""
+    doc["lead_logo"] = pdf.data_uri(lead["logo"]) if lead else ""
+    doc["logo_strip"] = [
+        {"name": p["name"], "src": pdf.data_uri(p["logo"])}
+        for p in parties.values()
+        if p["logo"] and p is not caf and p is not lead
+    ]
+    html = pdf.render_html("documents/convention.html", doc)
+    result = pdf.html_to_pdf(html)
+    fields = []
+    if document.kind == DocumentKind.SIGNED_READY:
+        for group in content["signature_groups"]:
+            for person in group["people"]:
+                page, box = result.boxes[person["field"]]
+                fields.append(
+                    {
+                        "name": person["field"],
+                        "signer": person["name"],
+                        "party": group["party_id"],
+                        "representative": person["representative_id"],
+                        "page": page,
+                        "box": box,
+                    }
+                )
+        data = add_signature_fields(result.data, fields)
+    else:
+        data = result.data
+    return Rendered(data=data, page_count=result.page_count, signature_fields=fields)
+
+
+def _other_kinds():
+    from . import others
+
+    return others.KINDS
+
+
+def _kind(document):
+    """(content builder, renderer) of a document's kind and format."""
+    if document.kind in (DocumentKind.CONVENTION, DocumentKind.SIGNED_READY):
+        return _convention_source, _render_convention
+    return _other_kinds()[(document.kind, document.format)]
+
+
+def source_hash(document):
+    source, _render = _kind(document)
+    content = source(document)
+    return content, document_hash({"kind": document.kind, "format": document.format, **content})
+
+
+# -- Asking for a document (web request) --------------------------------------
+
+
+def request_document(
+    convention, kind, *, user=None, force=False, format=DocumentFormat.PDF, **target
+):
+    """The document for this content: reused when unchanged, else queued for rendering.
+
+    force renders a new Document row even when one exists for this content; the
+    task then reuses the stored file (same hash) instead of rendering again.
+    """
+    target = {key: value for key, value in target.items() if value is not None}
+    if kind == DocumentKind.SIGNED_READY:
+        return _request_signed_ready(convention, user=user)
+    if kind == DocumentKind.CONVENTION and convention.state != ConventionState.DRAFT:
+        target.setdefault("version", convention.current_version)
+    document = Document(convention=convention, kind=kind, format=format, **target)
+    _content, digest = source_hash(document)
+    if not force:
+        existing = (
+            Document.objects.filter(
+                convention=convention, kind=kind, format=format, content_hash=digest, **target
+            )
+            .exclude(state=DocumentState.FAILED)
+            .order_by("-requested_at")
+            .first()
+        )
+        if existing is not None:
+            return existing
+    document.content_hash = digest
+    document.version_number = document.version.number if document.version else None
+    document.requested_by = user if user and user.is_authenticated else None
+    document.save()
+    _enqueue(document)
+    return document
+
+
+def _request_signed_ready(convention, *, user=None):
+    if convention.state not in (ConventionState.SIGNING, ConventionState.SIGNED):
+        raise DocumentError(
+            "Le document prêt à signer s'émet quand la convention est « À la signature » ; "
+            f"elle est « {convention.get_state_display()} »."
+        )
+    version = convention.current_version
+    issued = (
+        Document.objects.filter(
+            convention=convention, kind=DocumentKind.SIGNED_READY, version=version
+        )
+        .exclude(state=DocumentState.FAILED)
+        .order_by("requested_at")
+        .first()
+    )
+    if issued is not None:
+        # Issued once per frozen version, never regenerated in place.
+        return issued
+    document = Document(
+        convention=convention,
+        kind=DocumentKind.SIGNED_READY,
+        version=version,
+        version_number=version.number,
+        requested_by=user if user and user.is_authenticated else None,
+    )
+    _content, document.content_hash = source_hash(document)
+    document.save()
+    _enqueue(document)
+    return document
+
+
+def _enqueue(document):
+    from conventions.tasks import render_document_task
+
+    document_id = document.pk
+    transaction.on_commit(lambda: render_document_task.delay(document_id))
+
+
+# -- Rendering (worker) --------------------------------------------------------
+
+
+def render(document_id):
+    """Render one document by id; returns its state. Safe to run twice."""
+    with transaction.atomic():
+        document = Document.objects.select_for_update().get(pk=document_id)
+        if document.state == DocumentState.DONE:
+            return document.state
+        document.state = DocumentState.RENDERING
+        document.attempts += 1
+        document.error = ""
+        document.save(update_fields=["state", "attempts", "error"])
+
+    started = time.perf_counter()
+    document = Document.objects.select_related(
+        "convention", "version", "amendment", "party__organisation", "review"
+    ).get(pk=document_id)
+    if document.kind == DocumentKind.SIGNED_READY:
+        # The hash recorded at issue time is the one the signatories sign against.
+        content, digest = source_hash(document)
+        digest = document.content_hash or digest
+    else:
+        content, digest = source_hash(document)
+
+    twin = (
+        Document.objects.filter(
+            convention=document.convention,
+            kind=document.kind,
+            format=document.format,
+            content_hash=digest,
+            state=DocumentState.DONE,
+        )
+        .exclude(pk=document.pk)
+        .exclude(file="")
+        .first()
+    )
+    if twin is not None and twin.file.storage.exists(twin.file.name):
+        document.file.name = twin.file.name
+        document.file_hash = twin.file_hash
+        document.file_size = twin.file_size
+        document.page_count = twin.page_count
+        document.signature_fields = twin.signature_fields
+    else:
+        _source, renderer = _kind(document)
+        rendered = renderer(document, content)
+        name = f"documents/{document.convention.reference}/{digest}.{document.format}"
+        document.file.save(name, ContentFile(rendered.data), save=False)
+        document.file_hash = hashlib.sha256(rendered.data).hexdigest()
+        document.file_size = len(rendered.data)
+        document.page_count = rendered.page_count
+        document.signature_fields = rendered.signature_fields
+    document.content_hash = digest
+    document.state = DocumentState.DONE
+    document.rendered_at = timezone.now()
+    document.render_seconds = round(time.perf_counter() - started, 3)
+    document.save()
+    return document.state
+
+
+def mark_failed(document_id, message):
+    Document.objects.filter(pk=document_id).exclude(state=DocumentState.DONE).update(
+        state=DocumentState.FAILED, error=message
+    )
+
+
+def latest_documents(convention):
+    """The newest document of each kind and target, for the Documents section."""
+    seen, latest = set(), []
+    documents = (
+        convention.documents.select_related("party__organisation", "amendment", "review")
+        .prefetch_related("signed_copies")
+        .order_by("-requested_at", "-pk")
+    )
+    for document in documents:
+        key = (
+            document.kind,
+            document.format,
+            document.version_id,
+            document.party_id,
+            document.amendment_id,
+            document.review_id,
+            document.year,
+            document.quarter,
+        )
+        if key not in seen:
+            seen.add(key)
+            latest.append(document)
+    order = list(DocumentKind.values)
+    latest.sort(key=lambda d: (order.index(d.kind), -(d.version_number or 0), d.pk))
+    return latest

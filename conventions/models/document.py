@@ -1,0 +1,192 @@
+"""Generated documents and returned signed copies.
+
+A Document is one rendering of one kind of document for one convention (and
+its frozen version, amendment, party or review when the kind needs one). Its
+content_hash is the SHA-256 of everything the rendering is made from, so that
+an unchanged request reuses the file already rendered; file_hash is the
+SHA-256 of the stored bytes. States:
+
+- waiting (en attente): recorded, the task is queued once the transaction commits;
+- rendering (en cours): a worker is on it;
+- done (prêt): the file is stored and may be downloaded;
+- failed (échec): with a message for the user; asking again queues a new try.
+"""
+
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+
+class DocumentKind(models.TextChoices):
+    CONVENTION = "convention", "Convention"
+    SIGNED_READY = "signed_ready", "Convention prête à signer"
+    DELIBERATION_DRAFT = "deliberation_draft", "Projet de délibération"
+    AMENDMENT = "amendment", "Avenant"
+    FOLLOW_UP_REPORT = "follow_up_report", "Rapport de suivi"
+    REVIEW = "review", "Bilan"
+
+
+class DocumentFormat(models.TextChoices):
+    PDF = "pdf", "PDF"
+    DOCX = "docx", "Word (DOCX)"
+
+
+class DocumentState(models.TextChoices):
+    WAITING = "waiting", "En attente"
+    RENDERING = "rendering", "En cours"
+    DONE = "done", "Prêt"
+    FAILED = "failed", "Échec"
+
+
+class Document(models.Model):
+    convention = models.ForeignKey(
+        "conventions.Convention",
+        verbose_name="convention",
+        on_delete=models.CASCADE,
+        related_name="documents",
+    )
+    kind = models.CharField("nature", max_length=30, choices=DocumentKind.choices)
+    format = models.CharField(
+        "format du fichier",
+        max_length=10,
+        choices=DocumentFormat.choices,
+        default=DocumentFormat.PDF,
+    )
+    version = models.ForeignKey(
+        "conventions.ConventionVersion",
+        verbose_name="version figée",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="documents",
+    )
+    amendment = models.ForeignKey(
+        "conventions.Amendment",
+        verbose_name="avenant",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="documents",
+    )
+    party = models.ForeignKey(
+        "conventions.Party",
+        verbose_name="partie",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="documents",
+    )
+    review = models.ForeignKey(
+        "actionplan.Review",
+        verbose_name="bilan",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="documents",
+    )
+    year = models.PositiveSmallIntegerField("année", null=True, blank=True)
+    quarter = models.PositiveSmallIntegerField("trimestre", null=True, blank=True)
+    version_number = models.PositiveSmallIntegerField("numéro de version", null=True, blank=True)
+    content_hash = models.CharField("empreinte SHA-256 du contenu", max_length=64, db_index=True)
+    state = models.CharField(
+        "état", max_length=20, choices=DocumentState.choices, default=DocumentState.WAITING
+    )
+    error = models.TextField("message d'erreur", blank=True)
+    file = models.FileField("fichier", upload_to="documents/", blank=True)
+    file_hash = models.CharField("empreinte SHA-256 du fichier", max_length=64, blank=True)
+    file_size = models.PositiveIntegerField("taille (octets)", null=True, blank=True)
+    page_count = models.PositiveSmallIntegerField("nombre de pages", null=True, blank=True)
+    # For a signed-ready PDF: one entry per signing person, {name, party, representative,
+    # page, box}, in document order.
+    signature_fields = models.JSONField("champs de signature", default=list, blank=True)
+    requested_by = models.ForeignKey(
+        "partners.User",
+        verbose_name="demandé par",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField("demandé le", auto_now_add=True)
+    rendered_at = models.DateTimeField("produit le", null=True, blank=True)
+    render_seconds = models.FloatField("durée de production (s)", null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField("tentatives", default=0)
+
+    history = HistoricalRecords(excluded_fields=["requested_at"])
+
+    class Meta:
+        verbose_name = "document produit"
+        verbose_name_plural = "documents produits"
+        ordering = ["convention", "-requested_at"]
+        indexes = [models.Index(fields=["convention", "kind", "state"])]
+
+    def __str__(self):
+        return f"{self.label} – {self.convention}"
+
+    @property
+    def label(self):
+        label = self.get_kind_display()
+        if self.kind == DocumentKind.DELIBERATION_DRAFT and self.party_id:
+            label += f" – {self.party.organisation}"
+        if self.kind == DocumentKind.AMENDMENT and self.amendment_id:
+            label = f"Avenant n° {self.amendment.number}"
+        if self.kind == DocumentKind.FOLLOW_UP_REPORT and self.year:
+            label += f" – T{self.quarter} {self.year}" if self.quarter else f" – {self.year}"
+        if self.kind == DocumentKind.REVIEW and self.review_id:
+            label = f"{self.review.get_kind_display()} du {self.review.date:%d/%m/%Y}"
+        if self.version_number:
+            label += f" (version {self.version_number})"
+        return label
+
+    @property
+    def is_pending(self):
+        return self.state in (DocumentState.WAITING, DocumentState.RENDERING)
+
+    @property
+    def filename(self):
+        stem = f"{self.convention.reference}-{self.kind.replace('_', '-')}"
+        if self.version_number:
+            stem += f"-v{self.version_number}"
+        if self.party_id:
+            stem += f"-partie-{self.party_id}"
+        if self.amendment_id:
+            stem += f"-avenant-{self.amendment.number}"
+        if self.year:
+            stem += f"-{self.year}" + (f"-t{self.quarter}" if self.quarter else "")
+        if self.review_id:
+            stem += f"-bilan-{self.review_id}"
+        return f"{stem}.{self.format}"
+
+
+class SignedCopy(models.Model):
+    """A signed PDF returned by the signatories, checked against the document issued."""
+
+    document = models.ForeignKey(
+        Document,
+        verbose_name="document émis",
+        on_delete=models.PROTECT,
+        related_name="signed_copies",
+    )
+    file = models.FileField("PDF signé", upload_to="signed/")
+    file_hash = models.CharField("empreinte SHA-256", max_length=64)
+    accepted = models.BooleanField("accepté", default=False)
+    report = models.TextField("rapport de vérification", blank=True)
+    signers = models.JSONField("signatures valides", default=list, blank=True)
+    uploaded_by = models.ForeignKey(
+        "partners.User",
+        verbose_name="déposé par",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField("déposé le", auto_now_add=True)
+
+    history = HistoricalRecords(excluded_fields=["uploaded_at"])
+
+    class Meta:
+        verbose_name = "exemplaire signé"
+        verbose_name_plural = "exemplaires signés"
+        ordering = ["document", "-uploaded_at"]
+
+    def __str__(self):
+        return f"Exemplaire signé de {self.document}"

@@ -1,0 +1,196 @@
+"""The Documents section for a fixed cast: the Caf adviser who owns the convention, a
+chargé de coopération and a reader of a party, an outsider adviser, an anonymous visitor."""
+
+import html
+
+import pytest
+from django.urls import reverse
+
+from conventions.documents import service
+from conventions.models import Document, DocumentKind, DocumentState, PartyRole
+from partners.models import Role
+from tests.factories import (
+    ArticleFactory,
+    ConventionFactory,
+    OrganisationFactory,
+    PartyFactory,
+    RepresentativeFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def convention():
+    convention = ConventionFactory()
+    caf = PartyFactory(
+        convention=convention, organisation=convention.caf, role=PartyRole.CAF,
+        requires_deliberation=False,
+    )  # fmt: skip
+    caf.signatories.set(
+        [RepresentativeFactory(organisation=convention.caf, role_title="Directeur")]
+    )
+    lead = PartyFactory(
+        convention=convention, organisation=convention.lead_authority, role=PartyRole.LEAD
+    )
+    lead.signatories.set([RepresentativeFactory(organisation=convention.lead_authority)])
+    commune = PartyFactory(convention=convention, organisation=OrganisationFactory(name="Lièpvre"))
+    commune.signatories.set([RepresentativeFactory(organisation=commune.organisation)])
+    ArticleFactory(convention=convention, number=1)
+    return convention
+
+
+@pytest.fixture
+def cast(convention):
+    commune = convention.parties.get(organisation__name="Lièpvre").organisation
+    return {
+        "adviser": UserFactory(role=Role.ADVISER, organisation=convention.caf),
+        "cooperation": UserFactory(role=Role.COOPERATION, organisation=commune),
+        "reader": UserFactory(role=Role.READER, organisation=commune),
+        "outsider": UserFactory(adviser=True),
+    }
+
+
+def done_document(convention, capture):
+    with capture(execute=True):
+        document = service.request_document(convention, DocumentKind.CONVENTION)
+    document.refresh_from_db()
+    assert document.state == DocumentState.DONE
+    return document
+
+
+@pytest.mark.parametrize(
+    ("who", "status"), [("adviser", 200), ("cooperation", 200), ("reader", 200), ("outsider", 404)]
+)
+def test_documents_section_is_visible_to_who_may_see_the_convention(
+    client, convention, cast, who, status
+):
+    client.force_login(cast[who])
+    response = client.get(reverse("conventions:documents", args=[convention.pk]))
+    assert response.status_code == status
+
+
+def test_anonymous_visitor_is_sent_to_the_login_page(client, convention):
+    response = client.get(reverse("conventions:documents", args=[convention.pk]))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_htmx_gets_the_section_alone_polling_while_rendering(client, convention, cast):
+    client.force_login(cast["adviser"])
+    with_section = client.get(
+        reverse("conventions:documents", args=[convention.pk]), headers={"HX-Request": "true"}
+    )
+    assert b"<html" not in with_section.content
+    assert b"every 2s" not in with_section.content
+
+    Document.objects.create(convention=convention, kind=DocumentKind.CONVENTION, content_hash="x")
+    pending = client.get(
+        reverse("conventions:documents", args=[convention.pk]), headers={"HX-Request": "true"}
+    )
+    assert b'hx-trigger="every 2s"' in pending.content
+    assert "En attente" in pending.content.decode()
+
+
+def test_convention_page_loads_the_documents_section_with_htmx(client, convention, cast):
+    client.force_login(cast["adviser"])
+    page = client.get(reverse("conventions:detail", args=[convention.pk])).content.decode()
+    assert f'hx-get="{reverse("conventions:documents", args=[convention.pk])}"' in page
+    assert "htmx/htmx.min.js" in page
+
+
+def test_adviser_asks_for_the_convention_pdf_and_it_is_rendered_after_commit(
+    client, convention, cast, django_capture_on_commit_callbacks
+):
+    client.force_login(cast["adviser"])
+    url = reverse("conventions:document_request", args=[convention.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"kind": "convention"}, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert "Convention : production demandée." in response.content.decode()
+    document = Document.objects.get(convention=convention)
+    assert document.state == DocumentState.DONE
+    assert document.requested_by == cast["adviser"]
+
+
+@pytest.mark.parametrize(
+    ("who", "status"), [("cooperation", 403), ("reader", 403), ("outsider", 404)]
+)
+def test_others_may_not_ask_for_the_convention_pdf(client, convention, cast, who, status):
+    client.force_login(cast[who])
+    url = reverse("conventions:document_request", args=[convention.pk])
+    assert client.post(url, {"kind": "convention"}).status_code == status
+    assert not Document.objects.exists()
+
+
+def test_asking_needs_a_post(client, convention, cast):
+    client.force_login(cast["adviser"])
+    url = reverse("conventions:document_request", args=[convention.pk])
+    assert client.get(url).status_code == 405
+
+
+def test_signed_ready_of_a_draft_is_refused_with_a_french_message(client, convention, cast):
+    client.force_login(cast["adviser"])
+    url = reverse("conventions:document_request", args=[convention.pk])
+    response = client.post(url, {"kind": "signed_ready"}, follow=True)
+    assert "s'émet quand la convention est « À la signature »" in html.unescape(
+        response.content.decode()
+    )
+
+
+@pytest.mark.parametrize("who", ["adviser", "cooperation", "reader"])
+def test_download_is_a_file_response_for_who_may_see_the_convention(
+    client, convention, cast, who, django_capture_on_commit_callbacks
+):
+    document = done_document(convention, django_capture_on_commit_callbacks)
+    client.force_login(cast[who])
+    response = client.get(
+        reverse("conventions:document_download", args=[convention.pk, document.pk])
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert "attachment" in response["Content-Disposition"]
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+
+
+def test_download_is_404_for_an_outsider_and_another_conventions_document(
+    client, convention, cast, django_capture_on_commit_callbacks
+):
+    document = done_document(convention, django_capture_on_commit_callbacks)
+    client.force_login(cast["outsider"])
+    url = reverse("conventions:document_download", args=[convention.pk, document.pk])
+    assert client.get(url).status_code == 404
+
+    other = ConventionFactory(caf=cast["outsider"].organisation)
+    client.force_login(cast["outsider"])
+    assert (
+        client.get(
+            reverse("conventions:document_download", args=[other.pk, document.pk])
+        ).status_code
+        == 404
+    )
+
+
+def test_anonymous_download_goes_to_login(client, convention, django_capture_on_commit_callbacks):
+    document = done_document(convention, django_capture_on_commit_callbacks)
+    response = client.get(
+        reverse("conventions:document_download", args=[convention.pk, document.pk])
+    )
+    assert response.status_code == 302
+
+
+def test_media_files_are_not_served_publicly(
+    client, convention, django_capture_on_commit_callbacks
+):
+    document = done_document(convention, django_capture_on_commit_callbacks)
+    assert client.get("/media/" + document.file.name).status_code in (302, 404)
+
+
+def test_cooperation_officer_prepares_their_own_councils_deliberation_only(
+    client, convention, cast
+):
+    client.force_login(cast["cooperation"])
+    url = reverse("conventions:document_request", args=[convention.pk])
+    lead = convention.parties.get(role=PartyRole.LEAD)
+    assert client.post(url, {"kind": "deliberation_draft", "party": lead.pk}).status_code == 403
