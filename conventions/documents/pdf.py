@@ -28,6 +28,19 @@ class RenderedPdf:
 
 
 @cache
+def layout_fingerprint():
+    """SHA-256 of the document templates and stylesheet: a layout change is a new content."""
+    import hashlib
+
+    folder = Path(settings.BASE_DIR) / "templates" / "documents"
+    digest = hashlib.sha256()
+    for path in sorted(folder.iterdir()):
+        if path.suffix in (".html", ".css"):
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+@cache
 def stylesheet():
     return (Path(settings.BASE_DIR) / "templates" / "documents" / "print.css").read_text()
 

@@ -115,7 +115,14 @@ def _kind(document):
 def source_hash(document):
     source, _render = _kind(document)
     content = source(document)
-    return content, document_hash({"kind": document.kind, "format": document.format, **content})
+    return content, document_hash(
+        {
+            "kind": document.kind,
+            "format": document.format,
+            "layout": pdf.layout_fingerprint(),
+            **content,
+        }
+    )
 
 
 # -- Asking for a document (web request) --------------------------------------

@@ -57,6 +57,13 @@ def add_signature_fields(data, fields):
                 box=field_box(entry["box"]),
             ),
         )
+    # SignaturesExist | AppendOnly, as signing will set them: readers then save by
+    # appending, and the first signature does not change the issued form dictionary.
+    from pyhanko.pdf_utils.generic import NameObject, NumberObject
+
+    acroform = writer.root["/AcroForm"]
+    acroform[NameObject("/SigFlags")] = NumberObject(3)
+    writer.update_container(acroform)
     output = BytesIO()
     writer.write(output)
     return output.getvalue()

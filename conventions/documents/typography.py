@@ -50,8 +50,12 @@ def inline(text) -> str:
     return mark_safe(escape(french(text)))
 
 
-def prose(text) -> str:
-    """Escaped HTML paragraphs and lists from plain text with French typography."""
+def prose(text, *, subheadings=True) -> str:
+    """Escaped HTML paragraphs and lists from plain text with French typography.
+
+    With subheadings, a short line without final punctuation alone in its block
+    reads as a heading ("Recours contentieux"), as in article bodies.
+    """
     html = []
     for block in re.split(r"\n\s*\n", str(text or "").strip()):
         lines = [line.rstrip() for line in block.splitlines() if line.strip()]
@@ -62,7 +66,7 @@ def prose(text) -> str:
             stripped = line.lstrip()
             if stripped.startswith(("- ", "• ", "* ")):
                 if paragraph:
-                    html.append(_paragraph(paragraph))
+                    html.append(_paragraph(paragraph, subheadings))
                     paragraph = []
                 depth = 1 if len(line) - len(stripped) >= 2 else 0
                 items.append((depth, stripped[2:].strip()))
@@ -72,16 +76,15 @@ def prose(text) -> str:
                     items = []
                 paragraph.append(stripped)
         if paragraph:
-            html.append(_paragraph(paragraph))
+            html.append(_paragraph(paragraph, subheadings))
         if items:
             html.append(_list(items))
     return mark_safe("\n".join(html))
 
 
-def _paragraph(lines):
+def _paragraph(lines, subheadings=True):
     text = " ".join(lines)
-    # A short line ending without punctuation reads as a subheading ("Recours contentieux").
-    if len(lines) == 1 and len(text) < 90 and not re.search(r"[.;:,)»…]$", text):
+    if subheadings and len(lines) == 1 and len(text) < 90 and not re.search(r"[.;:,)»…]$", text):
         return f'<p class="subheading">{escape(french(text))}</p>'
     return f"<p>{'<br>'.join(escape(french(line)) for line in lines)}</p>"
 

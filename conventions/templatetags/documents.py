@@ -20,6 +20,12 @@ def prose(value):
 
 
 @register.filter
+def plain(value):
+    """Paragraphs and lists, without reading short lines as subheadings (sheet fields)."""
+    return typography.prose(value, subheadings=False)
+
+
+@register.filter
 def css_string(value):
     """A CSS string literal's content: no quote, backslash or newline can end it."""
     text = typography.french(value)

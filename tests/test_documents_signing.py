@@ -1,0 +1,264 @@
+"""Signed-ready PDF: one empty signature field per signing person, placed in their box;
+returned signed copies checked against the issued revision and signatures recorded."""
+
+import datetime
+import io
+
+import pytest
+import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from pypdf import PdfReader
+
+from conventions import lifecycle
+from conventions.documents import service
+from conventions.documents.signed_copies import accept_signed_copy
+from conventions.documents.signing import SignedCopyRefused, signature_field_names
+from conventions.models import (
+    ConventionState,
+    DocumentKind,
+    DocumentState,
+    PartyRole,
+    Signature,
+    SignedCopy,
+)
+from partners.models import Role
+from tests.factories import (
+    ArticleFactory,
+    ConventionFactory,
+    DeliberationFactory,
+    OrganisationFactory,
+    PartyFactory,
+    RepresentativeFactory,
+    UserFactory,
+)
+from tests.pdf_signing import self_signed_signer, sign, stamp_text
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def convention():
+    with time_machine.travel(datetime.datetime(2026, 1, 10, 10), tick=False):
+        convention = ConventionFactory()
+        caf = PartyFactory(
+            convention=convention,
+            organisation=convention.caf,
+            role=PartyRole.CAF,
+            requires_deliberation=False,
+        )
+        caf.signatories.set(
+            [
+                RepresentativeFactory(
+                    organisation=convention.caf,
+                    civility="M",
+                    first_name="Luc",
+                    last_name="CHERVY",
+                    role_title="Président du Conseil d'Administration",
+                ),
+                RepresentativeFactory(
+                    organisation=convention.caf,
+                    civility="M",
+                    first_name="Lionel",
+                    last_name="KOENIG",
+                    role_title="Directeur",
+                ),
+            ]
+        )
+        for organisation, role in (
+            (convention.lead_authority, PartyRole.LEAD),
+            (OrganisationFactory(name="Lièpvre"), PartyRole.CO_SIGNATORY),
+        ):
+            party = PartyFactory(convention=convention, organisation=organisation, role=role)
+            party.signatories.set([RepresentativeFactory(organisation=organisation)])
+        ArticleFactory(convention=convention)
+        version = lifecycle.freeze(convention)
+        for party in convention.parties.exclude(role=PartyRole.CAF):
+            DeliberationFactory(
+                party=party, version=version, session_date=datetime.date(2026, 1, 5)
+            )
+        lifecycle.start_signing(convention)
+    return convention
+
+
+@pytest.fixture
+def issued(convention, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        document = service.request_document(convention, DocumentKind.SIGNED_READY)
+    document.refresh_from_db()
+    assert document.state == DocumentState.DONE
+    return document
+
+
+def issued_bytes(document):
+    with document.file.open("rb") as handle:
+        return handle.read()
+
+
+def test_one_empty_signature_field_per_signing_person_named_after_them(issued):
+    data = issued_bytes(issued)
+    names = signature_field_names(data)
+    assert len(names) == 4 == len(issued.signature_fields)
+    assert f"Signature de Monsieur Lionel KOENIG ({issued.convention.caf.name})" in names
+    assert all(name.startswith("Signature de ") and "." not in name for name in names)
+    assert issued.version_number == 1
+
+
+def test_each_field_lies_inside_its_persons_box_on_the_signature_page(issued):
+    reader = PdfReader(io.BytesIO(issued_bytes(issued)))
+    widgets = {}
+    for index, page in enumerate(reader.pages):
+        for annotation in page.get("/Annots", []) or []:
+            annotation = annotation.get_object()
+            if (
+                annotation.get("/FT") == "/Sig"
+                or annotation.get("/Parent", {}).get("/FT") == "/Sig"
+            ):
+                name = annotation.get("/T") or annotation["/Parent"]["/T"]
+                widgets[name] = (index, [float(v) for v in annotation["/Rect"]])
+    assert set(widgets) == {entry["name"] for entry in issued.signature_fields}
+    for entry in issued.signature_fields:
+        page, rect = widgets[entry["name"]]
+        x1, y1, x2, y2 = entry["box"]
+        assert page == entry["page"]
+        assert x1 <= rect[0] < rect[2] <= x2 and y1 <= rect[1] < rect[3] <= y2
+        text = reader.pages[page].extract_text()
+        assert entry["signer"].split(" ", 1)[1] in text.replace("\u00a0", " ")
+
+
+def test_signed_ready_pdf_is_never_regenerated_in_place(
+    issued, convention, django_capture_on_commit_callbacks
+):
+    # A corrected deliberation changes the visas, but the issued PDF stays the one to sign.
+    convention.parties.get(role=PartyRole.LEAD).deliberations.update(
+        session_date=datetime.date(2026, 1, 6)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        again = service.request_document(convention, DocumentKind.SIGNED_READY)
+    assert again.pk == issued.pk
+    assert issued_bytes(again) == issued_bytes(issued)
+
+
+def field(issued, surname):
+    return next(e["name"] for e in issued.signature_fields if surname in e["name"])
+
+
+def test_a_validly_signed_copy_records_who_signed(issued, convention):
+    data = issued_bytes(issued)
+    signed = sign(data, field(issued, "KOENIG"), self_signed_signer("Lionel KOENIG"))
+    signed = sign(signed, field(issued, "CHERVY"), self_signed_signer("Luc CHERVY"))
+
+    with time_machine.travel(datetime.datetime(2026, 2, 3, 10), tick=False):
+        copy, recorded = accept_signed_copy(issued, signed)
+
+    assert recorded == 2
+    assert {s["signer"] for s in copy.signers} == {"Monsieur Lionel KOENIG", "Monsieur Luc CHERVY"}
+    assert copy.accepted and len(copy.file_hash) == 64
+    signatures = Signature.objects.filter(party__convention=convention, amendment=None)
+    assert {s.representative.last_name for s in signatures} == {"KOENIG", "CHERVY"}
+    convention.refresh_from_db()
+    assert convention.state == ConventionState.SIGNING
+
+    # The same copy again records nothing more.
+    with time_machine.travel(datetime.datetime(2026, 2, 3, 11), tick=False):
+        assert accept_signed_copy(issued, signed)[1] == 0
+
+
+def test_every_signature_makes_the_convention_signed(issued, convention):
+    data = issued_bytes(issued)
+    for entry in issued.signature_fields:
+        data = sign(data, entry["name"])
+    with time_machine.travel(datetime.datetime(2026, 2, 3, 10), tick=False):
+        _copy, recorded = accept_signed_copy(issued, data)
+    assert recorded == 4
+    convention.refresh_from_db()
+    assert convention.state == ConventionState.SIGNED
+
+
+def test_a_copy_whose_issued_bytes_were_changed_is_refused(issued):
+    data = bytearray(sign(issued_bytes(issued), field(issued, "KOENIG")))
+    middle = len(issued_bytes(issued)) // 2
+    data[middle] = (data[middle] + 1) % 256
+    with pytest.raises(SignedCopyRefused, match="Le contenu signé diffère du document émis"):
+        accept_signed_copy(issued, bytes(data))
+    assert not SignedCopy.objects.exists()
+
+
+def test_text_added_after_issue_and_then_signed_is_refused(issued):
+    tampered = stamp_text(issued_bytes(issued), "Montant : 1 000 000 €")
+    signed = sign(tampered, field(issued, "KOENIG"))
+    with pytest.raises(SignedCopyRefused, match="modifications autres que des signatures"):
+        accept_signed_copy(issued, signed)
+
+
+def test_another_pdf_signed_is_refused(issued, convention):
+    other = sign(_blank_pdf(), "Signature")
+    with pytest.raises(SignedCopyRefused, match="ne reprend pas à l'identique"):
+        accept_signed_copy(issued, other)
+
+
+def test_a_signature_in_a_field_that_was_not_issued_is_refused(issued):
+    signed = sign(issued_bytes(issued), "Signature de quelqu'un d'autre")
+    with pytest.raises(SignedCopyRefused, match="n'appartient pas au document émis"):
+        accept_signed_copy(issued, signed)
+
+
+def test_an_unsigned_copy_is_refused(issued):
+    with pytest.raises(SignedCopyRefused, match="aucune signature"):
+        accept_signed_copy(issued, issued_bytes(issued))
+
+
+def _blank_pdf():
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def test_adviser_uploads_a_signed_copy_and_sees_the_result(client, issued, convention):
+    adviser = UserFactory(role=Role.ADVISER, organisation=convention.caf)
+    client.force_login(adviser)
+    signed = sign(issued_bytes(issued), field(issued, "KOENIG"))
+    url = reverse("conventions:signed_copy_upload", args=[convention.pk, issued.pk])
+    with time_machine.travel(datetime.datetime(2026, 2, 3, 10), tick=False):
+        response = client.post(
+            url,
+            {"signed_file": SimpleUploadedFile("signe.pdf", signed, "application/pdf")},
+            follow=True,
+        )
+    page = response.content.decode()
+    assert "Exemplaire signé accepté : 1 signature valide" in page
+    assert "1 nouvelle signature enregistrée" in page
+
+
+def test_a_tampered_upload_is_refused_with_a_french_explanation(client, issued, convention):
+    adviser = UserFactory(role=Role.ADVISER, organisation=convention.caf)
+    client.force_login(adviser)
+    tampered = sign(stamp_text(issued_bytes(issued), "Ajout"), field(issued, "KOENIG"))
+    url = reverse("conventions:signed_copy_upload", args=[convention.pk, issued.pk])
+    response = client.post(
+        url,
+        {"signed_file": SimpleUploadedFile("signe.pdf", tampered, "application/pdf")},
+        follow=True,
+    )
+    assert "Exemplaire signé refusé. Le contenu signé diffère du document émis" in (
+        response.content.decode().replace("&#x27;", "'")
+    )
+    assert not Signature.objects.exists()
+
+
+@pytest.mark.parametrize(("role", "status"), [(Role.READER, 403), (Role.COOPERATION, 403)])
+def test_only_the_adviser_uploads_signed_copies(client, issued, convention, role, status):
+    commune = convention.parties.get(organisation__name="Lièpvre").organisation
+    client.force_login(UserFactory(role=role, organisation=commune))
+    url = reverse("conventions:signed_copy_upload", args=[convention.pk, issued.pk])
+    assert client.post(url, {}).status_code == status
+
+
+def test_outsider_gets_404_on_upload(client, issued, convention):
+    client.force_login(UserFactory(adviser=True))
+    url = reverse("conventions:signed_copy_upload", args=[convention.pk, issued.pk])
+    assert client.post(url, {}).status_code == 404
