@@ -77,6 +77,25 @@ class IndicatorTarget(models.Model):
     def __str__(self):
         return f"{self.value if self.value is not None else self.text} au {self.date:%d/%m/%Y}"
 
+    def clean(self):
+        if self.value is None and not self.text:
+            raise ValidationError(
+                {
+                    "value": "Indiquez la valeur cible, ou la cible rédigée d'un indicateur "
+                    "qualitatif."
+                }
+            )
+        # The indicator may be unsaved yet (typed on the same page): read it from memory.
+        indicator = getattr(self, "indicator", None)
+        if (
+            indicator is not None
+            and indicator.kind == IndicatorKind.QUALITATIVE
+            and self.value is not None
+        ):
+            raise ValidationError(
+                {"value": "Un indicateur qualitatif a une cible rédigée, pas une valeur chiffrée."}
+            )
+
 
 class IndicatorValue(models.Model):
     """The value of an indicator for one quarter, entered with the follow-up."""

@@ -1,0 +1,246 @@
+"""Forms of the action plan editor: every choice is limited to the convention's own
+axes, objectives, parties and communes, so a posted id from elsewhere is a field error."""
+
+import re
+
+from django import forms
+
+from actionplan.editing import concerned_communes, possible_funders
+from actionplan.models import ActionSheet, Axis, Funding, Indicator, IndicatorTarget, Objective
+from conventions.forms.creation import DateInput
+from conventions.models import Theme
+
+
+def _rows(count):
+    return forms.Textarea(attrs={"rows": count})
+
+
+class FrenchDecimalField(forms.DecimalField):
+    """A number as people type it in French: "12 500,50"."""
+
+    def __init__(self, **kwargs):
+        kwargs["localize"] = True
+        super().__init__(**kwargs)
+        self.widget = forms.TextInput(attrs={"inputmode": "decimal"})
+        self.widget.is_localized = True
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = re.sub(r"\s", "", value)
+        return super().to_python(value)
+
+
+class AxisForm(forms.ModelForm):
+    class Meta:
+        model = Axis
+        fields = ["title", "description"]
+        widgets = {"title": forms.TextInput, "description": _rows(3)}
+
+
+class ObjectiveForm(forms.ModelForm):
+    class Meta:
+        model = Objective
+        fields = ["title", "description"]
+        widgets = {"title": forms.TextInput, "description": _rows(3)}
+
+
+class ActionSheetForm(forms.ModelForm):
+    class Meta:
+        model = ActionSheet
+        fields = [
+            "axis",
+            "objective",
+            "title",
+            "themes",
+            "initial_diagnostic",
+            "target_public",
+            "operational_objectives",
+            "implementation",
+            "deadline",
+            "deadline_whole_period",
+            "pilot_party",
+            "pilot_services",
+            "partner_parties",
+            "other_partners",
+            "expected_results",
+            "human_means",
+            "territory",
+            "communes",
+        ]
+        widgets = {
+            "title": _rows(2),
+            "themes": forms.CheckboxSelectMultiple,
+            "initial_diagnostic": _rows(4),
+            "target_public": _rows(3),
+            "operational_objectives": _rows(6),
+            "implementation": _rows(4),
+            "deadline": DateInput(),
+            "pilot_services": _rows(2),
+            "partner_parties": forms.CheckboxSelectMultiple,
+            "other_partners": _rows(3),
+            "expected_results": _rows(4),
+            "human_means": _rows(3),
+            "communes": forms.CheckboxSelectMultiple,
+        }
+        help_texts = {
+            "objective": "Facultatif ; l'objectif doit appartenir à l'axe choisi.",
+            "deadline": "Une date, ou cochez « sur la durée de la CTG ».",
+            "partner_parties": "Parties à la convention sollicitées pour cette action.",
+            "other_partners": "Partenaires qui ne sont pas parties à la convention, un par ligne.",
+            "communes": "Communes parties à la convention ou membres d'un EPCI partie.",
+        }
+
+    def __init__(self, *args, convention, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The model's clean() checks the axis and the pilot against this convention.
+        self.instance.convention = convention
+        fields = self.fields
+        fields["axis"].queryset = convention.axes.order_by("number")
+        fields["axis"].label_from_instance = lambda axis: f"Axe {axis.number} – {axis.title}"
+        fields["objective"].queryset = (
+            Objective.objects.filter(axis__convention=convention)
+            .select_related("axis")
+            .order_by("axis__number", "number")
+        )
+        fields["objective"].label_from_instance = lambda objective: (
+            f"{objective.code} – {objective.title}"
+        )
+        parties = convention.parties.select_related("organisation").order_by("position", "pk")
+        for name in ("pilot_party", "partner_parties"):
+            fields[name].queryset = parties
+            fields[name].label_from_instance = lambda party: party.organisation.name
+        fields["themes"].queryset = Theme.objects.order_by("position", "name")
+        fields["communes"].queryset = concerned_communes(convention)
+
+
+class FundingForm(forms.ModelForm):
+    class Meta:
+        model = Funding
+        fields = ["funder", "funder_name", "amount", "human_means", "comment"]
+        widgets = {"human_means": _rows(2), "comment": _rows(2)}
+        field_classes = {"amount": FrenchDecimalField}
+        help_texts = {
+            "funder": "Partie à la convention ou partenaire du département.",
+            "funder_name": "Si le financeur n'est pas dans la liste.",
+        }
+
+    def __init__(self, *args, funders, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["funder"].queryset = funders
+
+    def clean(self):
+        data = super().clean()
+        if data.get("funder") and data.get("funder_name"):
+            self.add_error(
+                "funder_name",
+                "Choisissez le financeur dans la liste ou écrivez son nom, pas les deux.",
+            )
+        return data
+
+
+class BaseFundingFormSet(forms.BaseInlineFormSet):
+    def __init__(self, *args, convention, **kwargs):
+        kwargs.setdefault("form_kwargs", {})["funders"] = possible_funders(convention)
+        super().__init__(*args, **kwargs)
+
+
+FundingFormSet = forms.inlineformset_factory(
+    ActionSheet,
+    Funding,
+    form=FundingForm,
+    formset=BaseFundingFormSet,
+    extra=2,
+    can_delete=True,
+)
+
+
+class IndicatorTargetForm(forms.ModelForm):
+    class Meta:
+        model = IndicatorTarget
+        fields = ["value", "text", "date"]
+        widgets = {"text": forms.TextInput, "date": DateInput()}
+        field_classes = {"value": FrenchDecimalField}
+
+
+IndicatorTargetFormSet = forms.inlineformset_factory(
+    Indicator, IndicatorTarget, form=IndicatorTargetForm, extra=1, can_delete=True
+)
+
+
+class IndicatorForm(forms.ModelForm):
+    class Meta:
+        model = Indicator
+        fields = [
+            "label",
+            "kind",
+            "unit",
+            "periodicity",
+            "source",
+            "baseline_value",
+            "baseline_text",
+            "baseline_date",
+        ]
+        widgets = {
+            "label": forms.TextInput,
+            "baseline_text": _rows(2),
+            "baseline_date": DateInput(),
+        }
+        help_texts = {
+            "unit": "Pour un indicateur quantitatif : places, familles, réunions, %...",
+            "baseline_value": "Indicateur quantitatif.",
+            "baseline_text": "Indicateur qualitatif.",
+        }
+        field_classes = {"baseline_value": FrenchDecimalField}
+
+
+class BaseIndicatorFormSet(forms.BaseInlineFormSet):
+    """Indicators of one sheet, each with its own formset of targets (form.targets).
+
+    Everything is validated before anything is saved, so that a wrong target
+    keeps the whole page as typed and writes nothing.
+    """
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        form.targets = IndicatorTargetFormSet(
+            self.data if self.is_bound else None,
+            instance=form.instance,
+            prefix=f"{form.prefix}-cibles",
+        )
+        return form
+
+    def is_valid(self):
+        # Indicators first: their kind, just typed, is what the targets are checked against.
+        valid = super().is_valid()
+        for form in self.forms:
+            if self.can_delete and self._should_delete_form(form):
+                continue
+            valid = form.targets.is_valid() and valid
+            if form.instance.pk is None and not form.has_changed() and form.targets.has_changed():
+                form.add_error("label", "Donnez un libellé à l'indicateur de ces cibles.")
+                valid = False
+        return valid
+
+    def save_new(self, form, commit=True):
+        form.instance.position = self._next_position
+        self._next_position += 1
+        return super().save_new(form, commit)
+
+    def save(self, commit=True):
+        positions = [indicator.position for indicator in self.get_queryset()]
+        self._next_position = max(positions, default=0) + 1
+        saved = super().save(commit)
+        for form in self.forms:
+            if form.instance.pk and not (self.can_delete and self._should_delete_form(form)):
+                form.targets.save()
+        return saved
+
+
+IndicatorFormSet = forms.inlineformset_factory(
+    ActionSheet,
+    Indicator,
+    form=IndicatorForm,
+    formset=BaseIndicatorFormSet,
+    extra=1,
+    can_delete=True,
+)

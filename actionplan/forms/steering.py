@@ -1,0 +1,140 @@
+"""Forms of the steering pages: meetings with their minutes, and reviews."""
+
+from django import forms
+
+from actionplan.models import FollowUp, Meeting, Review
+from conventions.forms.creation import DateInput
+from conventions.validators import validate_pdf
+
+
+class MeetingForm(forms.ModelForm):
+    remove_minutes = forms.BooleanField(label="Retirer le compte rendu enregistré", required=False)
+
+    class Meta:
+        model = Meeting
+        fields = ["kind", "title", "date", "attendees", "decisions", "minutes"]
+        widgets = {
+            "date": DateInput(),
+            "attendees": forms.Textarea(attrs={"rows": 4}),
+            "decisions": forms.Textarea(attrs={"rows": 6}),
+            # A plain file input: the clearable one would link to a public media URL.
+            "minutes": forms.FileInput(attrs={"accept": "application/pdf"}),
+        }
+        help_texts = {
+            "title": "Par exemple « Comité de pilotage annuel 2025 » ou « Commission petite "
+            "enfance ».",
+            "attendees": "Une personne ou une structure par ligne.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["minutes"].label = "Compte rendu (PDF)"
+        self.fields["minutes"].help_text = (
+            "PDF uniquement, 15 Mo au plus. En cas d'erreur dans le formulaire, sélectionnez "
+            "à nouveau le fichier."
+        )
+        if not self.instance.minutes:
+            del self.fields["remove_minutes"]
+
+    def clean_minutes(self):
+        minutes = self.cleaned_data.get("minutes")
+        if minutes and hasattr(minutes, "content_type"):  # a new upload, not the stored file
+            validate_pdf(minutes)
+        return minutes
+
+    def save(self, commit=True):
+        new_upload = hasattr(self.cleaned_data.get("minutes"), "content_type")
+        if self.cleaned_data.get("remove_minutes") and not new_upload:
+            self.instance.minutes = ""
+        return super().save(commit)
+
+
+def _quarter_key(follow_up):
+    return f"{follow_up.year}-{follow_up.quarter}"
+
+
+class ReviewForm(forms.ModelForm):
+    """A review and the follow-up it looked at: whole quarters, or single entries."""
+
+    quarters = forms.MultipleChoiceField(
+        label="Trimestres examinés (toutes les actions)",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Review
+        fields = ["kind", "date", "meeting", "summary", "follow_ups", "leads_to_amendment"]
+        widgets = {
+            "date": DateInput(),
+            "summary": forms.Textarea(attrs={"rows": 8}),
+            "follow_ups": forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        }
+        labels = {"follow_ups": "Autres suivis examinés, action par action"}
+        help_texts = {
+            "meeting": "La réunion où le bilan a été présenté, s'il y en a une.",
+            "leads_to_amendment": "Un bilan intermédiaire peut conduire à un avenant.",
+        }
+
+    def __init__(self, *args, convention, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.convention = convention
+        self.entries = list(
+            FollowUp.objects.filter(action_sheet__convention=convention)
+            .select_related("action_sheet")
+            .order_by("year", "quarter", "action_sheet__number")
+        )
+        by_quarter = {}
+        for entry in self.entries:
+            by_quarter.setdefault(_quarter_key(entry), []).append(entry)
+        self.by_quarter = by_quarter
+        self.fields["quarters"].choices = [
+            (key, entries[0].period_label) for key, entries in by_quarter.items()
+        ]
+        follow_ups = self.fields["follow_ups"]
+        follow_ups.queryset = FollowUp.objects.filter(action_sheet__convention=convention)
+        # Labels come from the list already loaded rather than one query per entry.
+        follow_ups.choices = [
+            (
+                entry.pk,
+                f"Action {entry.action_sheet.number} ({entry.period_label}) : "
+                f"{entry.get_status_display()}, {entry.progress} %",
+            )
+            for entry in self.entries
+        ]
+        self.fields["meeting"].queryset = convention.meetings.order_by("-date")
+        self.fields["leads_to_amendment"].queryset = convention.amendments.order_by("number")
+        self.fields["leads_to_amendment"].label_from_instance = lambda amendment: (
+            f"Avenant n° {amendment.number} – {amendment.subject}"
+        )
+        if self.instance.pk and not self.is_bound:
+            self._split_initial()
+
+    def _split_initial(self):
+        """Show a quarter looked at as a whole as that quarter, the rest entry by entry."""
+        linked = set(self.instance.follow_ups.values_list("pk", flat=True))
+        whole = [
+            key
+            for key, entries in self.by_quarter.items()
+            if all(entry.pk in linked for entry in entries)
+        ]
+        covered = {entry.pk for key in whole for entry in self.by_quarter[key]}
+        self.initial["quarters"] = whole
+        self.initial["follow_ups"] = sorted(linked - covered)
+
+    def follow_up_groups(self):
+        """The entries' checkboxes grouped by quarter, for the template."""
+        periods = {entry.pk: entry.period_label for entry in self.entries}
+        groups = {}
+        for checkbox in self["follow_ups"]:
+            groups.setdefault(periods[int(str(checkbox.data["value"]))], []).append(checkbox)
+        return list(groups.items())
+
+    def clean(self):
+        data = super().clean()
+        chosen = list(data.get("follow_ups") or [])
+        chosen_pks = {entry.pk for entry in chosen}
+        for key in data.get("quarters") or []:
+            chosen += [e for e in self.by_quarter.get(key, []) if e.pk not in chosen_pks]
+        data["follow_ups"] = chosen
+        return data
