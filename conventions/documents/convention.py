@@ -100,9 +100,13 @@ def document_hash(data):
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def convention_content(convention, version=None, *, signed_ready=False):
-    """The document's data for a convention: its frozen version if any, else live data."""
-    if version is None and convention.state != ConventionState.DRAFT:
+def convention_content(convention, version=None, *, signed_ready=False, live=False):
+    """The document's data for a convention: its frozen version if any, else live data.
+
+    live reads today's data even for a frozen convention (an amendment names the
+    parties and signatories as they are when it is drawn up).
+    """
+    if version is None and not live and convention.state != ConventionState.DRAFT:
         version = convention.current_version
     if version is not None:
         snapshot, version_number = version.content, version.number
