@@ -8,6 +8,7 @@ from actionplan.models import (
     ActionSheet,
     Axis,
     FollowUp,
+    FollowUpNotice,
     Funding,
     Indicator,
     IndicatorTarget,
@@ -185,3 +186,24 @@ class ReviewAdmin(HistoryAdmin):
     search_fields = ["summary", "convention__title"]
     date_hierarchy = "date"
     autocomplete_fields = ["convention", "meeting", "leads_to_amendment", "follow_ups"]
+
+
+@admin.register(FollowUpNotice)
+class FollowUpNoticeAdmin(HistoryAdmin):
+    """What the follow-up e-mail tasks sent: read only, the record that prevents resending."""
+
+    list_display = ["sent_at", "kind", "convention", "period_label", "recipient", "email"]
+    list_filter = ["kind", "year", "quarter"]
+    list_select_related = ["convention", "recipient"]
+    search_fields = ["convention__title", "recipient__username", "email"]
+    date_hierarchy = "sent_at"
+
+    @admin.display(description="trimestre", ordering="year")
+    def period_label(self, obj):
+        return f"T{obj.quarter} {obj.year}"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

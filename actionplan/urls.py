@@ -1,3 +1,4 @@
+from actionplan.followup_urls import urlpatterns as followup_urlpatterns
 from actionplan.plan_urls import urlpatterns as plan_urlpatterns
 
 app_name = "actionplan"
@@ -5,3 +6,4 @@ app_name = "actionplan"
 urlpatterns = []
 
 urlpatterns += plan_urlpatterns
+urlpatterns += followup_urlpatterns

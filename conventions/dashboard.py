@@ -5,7 +5,9 @@ from collections import Counter
 
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 
+from actionplan.followup import current_quarter, quarter_label
 from actionplan.models import FollowUp, FollowUpState, Meeting
+from actionplan.overview import quarter_completeness
 from conventions.models import (
     Convention,
     ConventionState,
@@ -113,6 +115,12 @@ def build_dashboard(user, today=None):
             .order_by("date")[:5]
         ),
     }
+    if user.is_adviser:
+        # The Caf's view of the quarter being filled: completeness by convention.
+        year, quarter = current_quarter(today)
+        data["completeness"] = quarter_completeness(visible, year, quarter)
+        data["completeness_period"] = quarter_label(year, quarter)
+        data["completeness_year"], data["completeness_quarter"] = year, quarter
     if user.organisation_id and not user.is_adviser:
         data["own_missing_deliberations"] = [
             p for p in data["missing_deliberations"] if p.organisation_id == user.organisation_id

@@ -155,7 +155,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "actionplan.tasks.open_current_quarter",
         "schedule": crontab(hour=6, minute=0),
     },
+    # After the opening; each reminder is recorded, so a second run sends nothing.
+    "send-follow-up-reminders": {
+        "task": "actionplan.tasks.send_follow_up_reminders",
+        "schedule": crontab(hour=6, minute=30),
+    },
 }
+# Days after a quarter's last day before its unsubmitted follow-up is reminded, once.
+FOLLOWUP_REMINDER_DAYS = env.int("FOLLOWUP_REMINDER_DAYS", default=15)
+# Absolute links in e-mails sent by tasks, which have no request to build them from.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 # Security: on by default; HTTPS_ONLY=false for plain-HTTP local runs and tests.
 HTTPS_ONLY = env.bool("HTTPS_ONLY", default=not DEBUG)

@@ -1,5 +1,6 @@
 from .followup import FollowUp, FollowUpState, FollowUpStatus
 from .indicator import Indicator, IndicatorKind, IndicatorTarget, IndicatorValue
+from .notice import FollowUpNotice, NoticeKind
 from .plan import ActionSheet, Axis, Funding, Objective
 from .steering import Meeting, MeetingKind, Review, ReviewKind
 
@@ -7,6 +8,7 @@ __all__ = [
     "ActionSheet",
     "Axis",
     "FollowUp",
+    "FollowUpNotice",
     "FollowUpState",
     "FollowUpStatus",
     "Funding",
@@ -16,6 +18,7 @@ __all__ = [
     "IndicatorValue",
     "Meeting",
     "MeetingKind",
+    "NoticeKind",
     "Objective",
     "Review",
     "ReviewKind",

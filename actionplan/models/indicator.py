@@ -117,6 +117,15 @@ class IndicatorValue(models.Model):
     )
     value = models.DecimalField("valeur", max_digits=14, decimal_places=2, null=True, blank=True)
     text = models.TextField("appréciation (qualitatif)", blank=True)
+    # Only asked when the convention carries the statistical secrecy clause: a
+    # value about a zone with too few benefit recipients is never shown outside
+    # the Caf nor exported (actionplan/secrecy.py).
+    zone_recipients = models.PositiveIntegerField(
+        "allocataires de la zone",
+        null=True,
+        blank=True,
+        help_text="Nombre d'allocataires de la zone que décrit la valeur, s'il est connu.",
+    )
 
     history = HistoricalRecords()
 

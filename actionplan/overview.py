@@ -1,0 +1,297 @@
+"""Where a convention's action plan stands, and how complete a quarter's follow-up is.
+
+Figures rest on what the territory reported: for each action, its latest
+entry submitted or validated up to the chosen quarter (a draft may still
+change). An action with no such entry counts as "sans suivi transmis", at 0 %.
+Every function reads a fixed number of queries, whatever the number of actions
+and quarters, and hands plain data to the pages, the charts and the exports.
+"""
+
+import datetime
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+
+from conventions.models import Convention
+
+from . import secrecy
+from .followup import (
+    PENDING_STATES,
+    convention_quarters,
+    conventions_in_force_during,
+    current_quarter,
+    quarter_bounds,
+    quarter_label,
+)
+from .models import (
+    ActionSheet,
+    FollowUp,
+    FollowUpState,
+    FollowUpStatus,
+    IndicatorKind,
+    IndicatorTarget,
+    IndicatorValue,
+)
+
+REPORTED = (FollowUpState.SUBMITTED, FollowUpState.VALIDATED)
+NO_REPORT = "none"
+NO_REPORT_LABEL = "Sans suivi transmis"
+STATUS_COLOURS = {
+    FollowUpStatus.NOT_STARTED: "#6c757d",
+    FollowUpStatus.IN_PROGRESS: "#0072B2",
+    FollowUpStatus.IN_DIFFICULTY: "#D55E00",
+    FollowUpStatus.DONE: "#009E73",
+    FollowUpStatus.POSTPONED: "#E69F00",
+    FollowUpStatus.ABANDONED: "#CC79A7",
+    NO_REPORT: "#adb5bd",
+}
+STATE_SERIES = [
+    ("validated", "Validé", "#009E73"),
+    ("submitted", "Transmis", "#0072B2"),
+    ("pending", "À renseigner ou en cours", "#E69F00"),
+]
+CLOSED_STATUSES = (FollowUpStatus.DONE, FollowUpStatus.ABANDONED)
+
+
+@dataclass
+class ActionStanding:
+    sheet: ActionSheet
+    latest: FollowUp | None = None
+    current: FollowUp | None = None
+    late_periods: list = field(default_factory=list)
+    reasons: list = field(default_factory=list)
+
+    @property
+    def status(self):
+        return self.latest.status if self.latest else NO_REPORT
+
+    @property
+    def status_label(self):
+        return self.latest.get_status_display() if self.latest else NO_REPORT_LABEL
+
+    @property
+    def progress(self):
+        return self.latest.progress if self.latest else 0
+
+
+@dataclass
+class IndicatorStanding:
+    indicator: object
+    baseline: object = None
+    target: IndicatorTarget | None = None
+    latest: IndicatorValue | None = None
+    value: object = None
+    secret: bool = False
+
+    @property
+    def is_quantitative(self):
+        return self.indicator.kind == IndicatorKind.QUANTITATIVE
+
+    @property
+    def share_of_target(self):
+        """The latest value as a percentage of the target, when both are numbers."""
+        if self.value is None or self.target is None or not self.target.value:
+            return None
+        return round(float(self.value) / float(self.target.value) * 100)
+
+
+def sheets_in_order(convention):
+    return (
+        convention.action_sheets.select_related(
+            "axis", "objective__axis", "pilot_party__organisation"
+        )
+        .prefetch_related(
+            Prefetch("indicators__targets", queryset=IndicatorTarget.objects.order_by("date", "pk"))
+        )
+        .order_by("axis__number", "number")
+    )
+
+
+def plan_standing(convention, year, quarter, today=None, hide_secret=False):
+    """Each action's standing and each indicator's, as of a quarter; five queries."""
+    today = today or datetime.date.today()
+    sheets = list(sheets_in_order(convention))
+    up_to = Q(year__lt=year) | Q(year=year, quarter__lte=quarter)
+    entries = list(
+        FollowUp.objects.filter(up_to, action_sheet__convention=convention)
+        .order_by("year", "quarter")
+        .only("pk", "action_sheet_id", "year", "quarter", "status", "progress", "state")
+    )
+    values = list(
+        IndicatorValue.objects.filter(up_to, indicator__action_sheet__convention=convention)
+        .order_by("year", "quarter")
+        .only("pk", "indicator_id", "year", "quarter", "value", "text", "zone_recipients")
+    )
+    today_quarter = current_quarter(today)
+    actions = {sheet.pk: ActionStanding(sheet) for sheet in sheets}
+    for entry in entries:
+        standing = actions.get(entry.action_sheet_id)
+        if standing is None:
+            continue
+        if entry.state in REPORTED:
+            standing.latest = entry
+        if (entry.year, entry.quarter) == (year, quarter):
+            standing.current = entry
+        # Late as on the home dashboard: a past quarter's entry still not submitted.
+        if entry.state in PENDING_STATES and (entry.year, entry.quarter) < today_quarter:
+            standing.late_periods.append(quarter_label(entry.year, entry.quarter))
+    for standing in actions.values():
+        if standing.status == FollowUpStatus.IN_DIFFICULTY:
+            standing.reasons.append("en difficulté")
+        if standing.late_periods:
+            standing.reasons.append("suivi en retard (" + ", ".join(standing.late_periods) + ")")
+        deadline = standing.sheet.deadline
+        if deadline and deadline < today and standing.status not in CLOSED_STATUSES:
+            standing.reasons.append(f"échéance du {deadline:%d/%m/%Y} dépassée")
+    latest_values = {}
+    for value in values:
+        if value.value is not None or value.text:
+            latest_values[value.indicator_id] = value
+    indicators = []
+    for sheet in sheets:
+        for indicator in sheet.indicators.all():
+            targets = list(indicator.targets.all())
+            latest = latest_values.get(indicator.pk)
+            raw = latest.value if latest else None
+            zone = latest.zone_recipients if latest else None
+            secret = hide_secret and secrecy.is_secret(convention, raw, zone)
+            baseline = indicator.baseline_value
+            if hide_secret:
+                baseline = secrecy.disclosed_value(convention, baseline)
+            indicators.append(
+                IndicatorStanding(
+                    indicator=indicator,
+                    baseline=baseline,
+                    target=targets[-1] if targets else None,
+                    latest=latest,
+                    value=None if secret else raw,
+                    secret=secret,
+                )
+            )
+    return list(actions.values()), indicators, entries
+
+
+def axis_progress(actions):
+    """[(axis, number of actions, mean progress)] in axis order."""
+    by_axis = defaultdict(list)
+    axes = {}
+    for standing in actions:
+        axes[standing.sheet.axis_id] = standing.sheet.axis
+        by_axis[standing.sheet.axis_id].append(standing.progress)
+    return [
+        (axes[pk], len(progress), round(sum(progress) / len(progress)))
+        for pk, progress in sorted(by_axis.items(), key=lambda item: axes[item[0]].number)
+    ]
+
+
+def status_counts(actions):
+    """[(status key, label, count, colour)] for every status, in the order of the choices."""
+    counts = Counter(standing.status for standing in actions)
+    rows = [
+        (status.value, status.label, counts[status.value], STATUS_COLOURS[status])
+        for status in FollowUpStatus
+    ]
+    rows.append((NO_REPORT, NO_REPORT_LABEL, counts[NO_REPORT], STATUS_COLOURS[NO_REPORT]))
+    return rows
+
+
+def quarter_states(convention, entries, year, quarter):
+    """[(label, {validated, submitted, pending, total})] for each quarter up to this one."""
+    counts = defaultdict(Counter)
+    for entry in entries:
+        if entry.state == FollowUpState.VALIDATED:
+            key = "validated"
+        elif entry.state == FollowUpState.SUBMITTED:
+            key = "submitted"
+        else:
+            key = "pending"
+        counts[(entry.year, entry.quarter)][key] += 1
+    return [
+        (
+            quarter_label(y, q),
+            {
+                **{key: counts[(y, q)][key] for key, _, _ in STATE_SERIES},
+                "total": sum(counts[(y, q)].values()),
+            },
+        )
+        for y, q in convention_quarters(convention)
+        if (y, q) <= (year, quarter)
+    ]
+
+
+def default_quarter(convention, today=None):
+    """The quarter a convention's pages open on: today's, kept within the period."""
+    quarters = convention_quarters(convention)
+    today_quarter = current_quarter(today or datetime.date.today())
+    if today_quarter < quarters[0]:
+        return quarters[0]
+    if today_quarter > quarters[-1]:
+        return quarters[-1]
+    return today_quarter
+
+
+# -- Completeness of a quarter across conventions -------------------------------
+
+
+@dataclass
+class Completeness:
+    convention: Convention
+    total: int
+    submitted: int
+    validated: int
+    returned: int
+
+    @property
+    def done(self):
+        return self.submitted + self.validated
+
+    @property
+    def pending(self):
+        return self.total - self.done
+
+    @property
+    def percent(self):
+        return round(self.done / self.total * 100) if self.total else 0
+
+    @property
+    def is_open(self):
+        return bool(self.total)
+
+
+def quarter_completeness(visible, year, quarter):
+    """Each visible convention in force during the quarter, with its entries by state.
+
+    Conventions whose quarter is not opened yet are listed with no entry. One query.
+    """
+    first, last = quarter_bounds(year, quarter)
+    in_quarter = Q(action_sheets__follow_ups__year=year, action_sheets__follow_ups__quarter=quarter)
+    state = "action_sheets__follow_ups__state"
+    in_force = conventions_in_force_during(first, last).filter(pk=OuterRef("pk"))
+    conventions = (
+        Convention.objects.filter(pk__in=visible.values("pk"))
+        .filter(Exists(in_force))
+        .select_related("lead_authority")
+        .annotate(
+            fu_total=Count("action_sheets__follow_ups", filter=in_quarter),
+            fu_submitted=Count(
+                "action_sheets__follow_ups",
+                filter=in_quarter & Q(**{state: FollowUpState.SUBMITTED}),
+            ),
+            fu_validated=Count(
+                "action_sheets__follow_ups",
+                filter=in_quarter & Q(**{state: FollowUpState.VALIDATED}),
+            ),
+            fu_returned=Count(
+                "action_sheets__follow_ups",
+                filter=in_quarter & Q(**{state: FollowUpState.RETURNED}),
+            ),
+        )
+        .order_by("title")
+    )
+    rows = [
+        Completeness(c, c.fu_total, c.fu_submitted, c.fu_validated, c.fu_returned)
+        for c in conventions
+    ]
+    # Least complete first: that is where the adviser's attention goes.
+    return sorted(rows, key=lambda row: (row.is_open, row.percent, row.convention.title))

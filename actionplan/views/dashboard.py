@@ -1,0 +1,163 @@
+"""Where the plan stands: a convention's dashboard, and the Caf's quarter across conventions."""
+
+import datetime
+import re
+
+from django.http import Http404
+from django.shortcuts import render
+
+from actionplan import charts, followup, overview, secrecy
+from actionplan.charts import Bar, Segment, TargetBar
+from conventions.access import visible_convention
+from conventions.models import Convention
+
+QUARTER_PARAMETER = re.compile(r"(\d{4})-T([1-4])")
+
+
+def _chosen_quarter(request, allowed, default):
+    chosen = QUARTER_PARAMETER.fullmatch(request.GET.get("trimestre", ""))
+    if not chosen:
+        return default
+    year, quarter = int(chosen[1]), int(chosen[2])
+    if allowed is not None and (year, quarter) not in allowed:
+        raise Http404("Ce trimestre n'appartient pas à la période de la convention.")
+    return year, quarter
+
+
+def _nav(quarters, year, quarter):
+    items = [
+        {
+            "year": y,
+            "quarter": q,
+            "label": followup.quarter_label(y, q),
+            "total": 0,
+            "done": 0,
+            "current": (y, q) == (year, quarter),
+        }
+        for y, q in quarters
+    ]
+    index = quarters.index((year, quarter))
+    return {
+        "quarters": items,
+        "previous": items[index - 1] if index > 0 else None,
+        "next": items[index + 1] if index + 1 < len(items) else None,
+    }
+
+
+def plan_dashboard(request, pk, year=None, quarter=None):
+    """Progress per axis, statuses, indicators against targets, actions needing attention."""
+    convention = visible_convention(
+        request.user, pk, Convention.objects.select_related("caf", "lead_authority")
+    )
+    quarters = followup.convention_quarters(convention)
+    if year is None:
+        year, quarter = _chosen_quarter(request, quarters, overview.default_quarter(convention))
+    elif (year, quarter) not in quarters:
+        raise Http404("Ce trimestre n'appartient pas à la période de la convention.")
+    hide = secrecy.applies_to(request.user, convention)
+    actions, indicators, entries = overview.plan_standing(
+        convention, year, quarter, hide_secret=hide
+    )
+    period = followup.quarter_label(year, quarter)
+    axes = overview.axis_progress(actions)
+    statuses = overview.status_counts(actions)
+    numeric = [i for i in indicators if i.is_quantitative]
+    with_target = [i for i in numeric if i.target is not None and i.target.value is not None]
+    states = overview.quarter_states(convention, entries, year, quarter)
+    attention = [a for a in actions if a.reasons]
+    context = {
+        "convention": convention,
+        "year": year,
+        "quarter": quarter,
+        "period": period,
+        "nav": _nav(quarters, year, quarter),
+        "actions": actions,
+        "axes": axes,
+        "statuses": statuses,
+        "indicators": indicators,
+        "with_target": with_target,
+        "states": states,
+        "attention": attention,
+        "secrecy_note": secrecy.secrecy_note(convention) if hide else "",
+        "axis_chart": charts.bar_chart(
+            [Bar(f"Axe {axis.number} – {axis.title}", mean) for axis, _, mean in axes],
+            title=f"Réalisation moyenne des actions par axe, {period}",
+            description="; ".join(
+                f"axe {axis.number} : {mean} % ({count} action{'s' if count > 1 else ''})"
+                for axis, count, mean in axes
+            )
+            or "Aucune action.",
+            chart_id="graphique-axes",
+        ),
+        "status_chart": charts.stacked_bar(
+            [Segment(label, count, colour) for _, label, count, colour in statuses],
+            title=f"Avancement des {len(actions)} actions, {period}",
+            description="; ".join(f"{label} : {count}" for _, label, count, _ in statuses if count)
+            or "Aucune action.",
+            chart_id="graphique-avancement",
+        ),
+        "target_chart": charts.target_chart(
+            [
+                TargetBar(
+                    f"{i.indicator.action_sheet.number}. {i.indicator.label}",
+                    i.value,
+                    i.target.value,
+                    _target_text(i),
+                )
+                for i in with_target
+            ],
+            title="Dernière valeur de chaque indicateur chiffré au regard de sa cible",
+            description="; ".join(f"{i.indicator.label} : {_target_text(i)}" for i in with_target)
+            or "Aucun indicateur chiffré n'a de cible.",
+            chart_id="graphique-cibles",
+        )
+        if with_target
+        else "",
+        "states_chart": charts.stacked_columns(
+            states,
+            overview.STATE_SERIES,
+            title="État du suivi de chaque trimestre",
+            description="; ".join(
+                f"{label} : {counts.get('validated', 0)} validés, "
+                f"{counts.get('submitted', 0)} transmis, {counts.get('pending', 0)} en attente"
+                for label, counts in states
+                if counts["total"]
+            )
+            or "Aucun suivi.",
+            chart_id="graphique-trimestres",
+        ),
+    }
+    return render(request, "actionplan/plan_dashboard.html", context)
+
+
+def _target_text(standing):
+    if standing.secret:
+        return "masquée (secret statistique)"
+    if standing.value is None:
+        return "non renseignée"
+    share = standing.share_of_target
+    text = f"{charts.number(standing.value)} sur {charts.number(standing.target.value)}"
+    return text + (f" ({share} %)" if share is not None else "")
+
+
+def caf_followup(request):
+    """Completeness of a quarter's follow-up for every convention the person can see."""
+    today = datetime.date.today()
+    year, quarter = _chosen_quarter(request, None, followup.current_quarter(today))
+    rows = overview.quarter_completeness(Convention.objects.visible_to(request.user), year, quarter)
+    previous = followup.previous_quarter(year, quarter)
+    following = followup.next_quarter(year, quarter)
+    return render(
+        request,
+        "actionplan/caf_followup.html",
+        {
+            "rows": rows,
+            "year": year,
+            "quarter": quarter,
+            "period": followup.quarter_label(year, quarter),
+            "previous": (*previous, followup.quarter_label(*previous)),
+            "next": (*following, followup.quarter_label(*following)),
+            "opened": sum(1 for row in rows if row.is_open),
+            "complete": sum(1 for row in rows if row.is_open and not row.pending),
+        },
+    )

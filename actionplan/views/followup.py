@@ -1,0 +1,399 @@
+"""The quarterly follow-up page: every action of a convention for one quarter, in one form.
+
+Everything typed on the page is sent together, so that moving from one action
+to the next never loses what was typed; each action is then saved on its own
+(its own transaction and revision), only if it changed or is being submitted.
+An action refused (a rule, or someone saved it meanwhile) comes back with the
+person's text and the reason; the others are saved.
+"""
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import partial
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, Max, Prefetch, Q
+from django.http import Http404, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from actionplan import followup, overview, secrecy, tasks
+from actionplan.forms.followup import DecisionForm, EntryForm
+from actionplan.models import (
+    FollowUp,
+    FollowUpNotice,
+    FollowUpState,
+    IndicatorTarget,
+    IndicatorValue,
+)
+from conventions.access import visible_convention
+from conventions.models import Convention
+
+# decision -> (domain function, what happened to one entry, to several).
+DECISIONS = {
+    "valider": (followup.validate, "validé", "validés"),
+    "renvoyer": (followup.send_back, "renvoyé à la collectivité", "renvoyés à la collectivité"),
+    "rouvrir": (followup.reopen, "rouvert", "rouverts"),
+}
+SAVED = ("enregistré", "enregistrés")
+SUBMITTED = ("transmis à la Caf", "transmis à la Caf")
+QUARTER_PARAMETER = re.compile(r"(\d{4})-T([1-4])")
+
+
+@dataclass
+class Row:
+    """One action of the page, as the person may see and change it."""
+
+    entry: FollowUp
+    values: list
+    form: EntryForm | None = None
+    decision: DecisionForm | None = None
+    refusal: str = ""
+    conflict: followup.StaleEntry | None = None
+    unsaved: dict = field(default_factory=dict)
+
+
+def _convention(request, pk):
+    return visible_convention(request.user, pk, Convention.objects.select_related("caf"))
+
+
+def _check_period(convention, year, quarter):
+    if (year, quarter) not in followup.convention_quarters(convention):
+        raise Http404("Ce trimestre n'appartient pas à la période de la convention.")
+
+
+def followup_current(request, pk):
+    """Today's quarter (within the period), or the one chosen in the list (?trimestre=2026-T3)."""
+    convention = _convention(request, pk)
+    chosen = QUARTER_PARAMETER.fullmatch(request.GET.get("trimestre", ""))
+    if chosen:
+        year, quarter = int(chosen[1]), int(chosen[2])
+        _check_period(convention, year, quarter)
+    else:
+        year, quarter = overview.default_quarter(convention)
+    return redirect("actionplan:followup", convention.pk, year, quarter)
+
+
+def _entries(convention, year, quarter):
+    return list(
+        FollowUp.objects.filter(action_sheet__convention=convention, year=year, quarter=quarter)
+        .select_related(
+            "action_sheet__axis",
+            "action_sheet__objective__axis",
+            "action_sheet__pilot_party__organisation",
+            "submitted_by",
+            "validated_by",
+        )
+        .prefetch_related(
+            Prefetch(
+                "action_sheet__indicators__targets",
+                queryset=IndicatorTarget.objects.order_by("date", "pk"),
+            )
+        )
+        .order_by("action_sheet__axis__number", "action_sheet__number")
+    )
+
+
+def _rows(user, convention, year, quarter, data=None):
+    entries = _entries(convention, year, quarter)
+    values = {
+        v.indicator_id: v
+        for v in IndicatorValue.objects.filter(
+            indicator__action_sheet__convention=convention, year=year, quarter=quarter
+        )
+    }
+    may_fill = followup.can_fill(user, convention)
+    may_validate = followup.can_validate(user, convention)
+    hide = secrecy.applies_to(user, convention)
+    rows = []
+    for entry in entries:
+        indicators = list(entry.action_sheet.indicators.all())
+        shown = []
+        for indicator in indicators:
+            value = values.get(indicator.pk)
+            raw = value.value if value else None
+            secret = hide and secrecy.is_secret(
+                convention, raw, value.zone_recipients if value else None
+            )
+            shown.append((indicator, value, None if secret else raw, secret))
+        row = Row(entry=entry, values=shown)
+        refusal = followup.write_refusal(entry, may_validate) if may_fill else None
+        # Text sent for an entry closed since the page was loaded still goes to the
+        # domain, which refuses it: the person then sees it back with the reason.
+        sent = data is not None and f"suivi-{entry.pk}-revision" in data
+        if may_fill and (not refusal or sent):
+            row.form = EntryForm(
+                data,
+                entry=entry,
+                indicators=indicators,
+                values=values,
+                zones=convention.statistical_secrecy,
+            )
+        row.refusal = refusal or ""
+        if may_validate and entry.state in (FollowUpState.SUBMITTED, FollowUpState.VALIDATED):
+            row.decision = DecisionForm(data, entry=entry)
+        rows.append(row)
+    return rows, may_fill, may_validate
+
+
+def _quarter_nav(convention, year, quarter):
+    """Every quarter of the period with its counts, and the previous and next ones."""
+    counts = {
+        (row["year"], row["quarter"]): row
+        for row in FollowUp.objects.filter(action_sheet__convention=convention)
+        .values("year", "quarter")
+        .annotate(
+            total=Count("pk"),
+            done=Count("pk", filter=Q(state__in=overview.REPORTED)),
+        )
+    }
+    quarters = followup.convention_quarters(convention)
+    index = quarters.index((year, quarter))
+    items = [
+        {
+            "year": y,
+            "quarter": q,
+            "label": followup.quarter_label(y, q),
+            "total": counts.get((y, q), {}).get("total", 0),
+            "done": counts.get((y, q), {}).get("done", 0),
+            "current": (y, q) == (year, quarter),
+        }
+        for y, q in quarters
+    ]
+    return {
+        "quarters": items,
+        "previous": items[index - 1] if index > 0 else None,
+        "next": items[index + 1] if index + 1 < len(items) else None,
+    }
+
+
+def _notices(convention, year, quarter):
+    return list(
+        FollowUpNotice.objects.filter(convention=convention, year=year, quarter=quarter)
+        .values("kind")
+        .annotate(count=Count("pk"), last=Max("sent_at"))
+        .order_by("kind")
+    )
+
+
+def _render(request, convention, year, quarter, rows, may_fill, may_validate, status=200):
+    entries = [row.entry for row in rows]
+    context = {
+        "convention": convention,
+        "year": year,
+        "quarter": quarter,
+        "period": followup.quarter_label(year, quarter),
+        "due": followup.quarter_bounds(year, quarter)[1],
+        "rows": rows,
+        "may_fill": may_fill,
+        "may_validate": may_validate,
+        "has_form": any(row.form for row in rows),
+        "reported": sum(1 for e in entries if e.state in overview.REPORTED),
+        "validated": sum(1 for e in entries if e.state == FollowUpState.VALIDATED),
+        "nav": _quarter_nav(convention, year, quarter),
+        "notices": _notices(convention, year, quarter) if may_validate else [],
+        "can_open": may_validate and not rows,
+        "secrecy_note": secrecy.secrecy_note(convention)
+        if secrecy.applies_to(request.user, convention)
+        else "",
+    }
+    return render(request, "actionplan/followup_quarter.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def followup_quarter(request, pk, year, quarter):
+    convention = _convention(request, pk)
+    _check_period(convention, year, quarter)
+    if request.method == "GET":
+        rows, may_fill, may_validate = _rows(request.user, convention, year, quarter)
+        return _render(request, convention, year, quarter, rows, may_fill, may_validate)
+
+    rows, may_fill, may_validate = _rows(request.user, convention, year, quarter, request.POST)
+    if not may_fill:
+        raise PermissionDenied("Vous ne pouvez que consulter le suivi de cette convention.")
+    by_pk = {row.entry.pk: row for row in rows}
+    submit = _targets(request.POST.get("transmettre"), by_pk)
+    decision = request.POST.get("decision", "")
+    action, _, decided = decision.partition("-")
+    if decision and (action not in DECISIONS or not decided.isdigit()):
+        return HttpResponseBadRequest("Décision inconnue.")
+    if decision and not may_validate:
+        raise PermissionDenied("Seul le conseiller de la Caf décide d'un suivi.")
+    decided = int(decided) if decided else None
+    if decided is not None and (decided not in by_pk or not by_pk[decided].decision):
+        return HttpResponseBadRequest("Ce suivi n'attend pas de décision.")
+
+    done, failed = [], []
+    for row in rows:
+        if row.form is None or row.form.add_prefix("revision") not in request.POST:
+            continue  # not on the page the person sent
+        if row.entry.pk not in submit and not row.form.has_changed():
+            continue
+        if _save(request.user, row, submit=row.entry.pk in submit):
+            done.append((row, SUBMITTED if row.entry.pk in submit else SAVED))
+        else:
+            failed.append(row)
+    if decided is not None and by_pk[decided] not in failed:
+        row = by_pk[decided]
+        if _decide(request.user, row, action, saved=any(r is row for r, _ in done)):
+            done.append((row, DECISIONS[action][1:]))
+        else:
+            failed.append(row)
+
+    if failed:
+        # What was saved comes back as saved; what was refused, as the person typed it.
+        fresh, _, _ = _rows(request.user, convention, year, quarter)
+        fresh = {row.entry.pk: row for row in fresh}
+        for index, row in enumerate(rows):
+            if row not in failed:
+                rows[index] = fresh.get(row.entry.pk, row)
+        _report(request, done)
+        conflict = any(row.conflict for row in failed)
+        return _render(
+            request,
+            convention,
+            year,
+            quarter,
+            rows,
+            may_fill,
+            may_validate,
+            status=409 if conflict else 200,
+        )
+    if not done:
+        messages.info(request, "Aucune modification à enregistrer.")
+    _report(request, done)
+    url = reverse("actionplan:followup", args=[convention.pk, year, quarter])
+    if len(done) == 1:
+        url += f"#action-{done[0][0].entry.action_sheet.number}"
+    return redirect(url)
+
+
+def _targets(value, by_pk):
+    """The entries to submit: one (its id) or every one the person may write ("tout")."""
+    if not value:
+        return set()
+    if value == "tout":
+        return {
+            pk
+            for pk, row in by_pk.items()
+            if row.form is not None and row.entry.state != FollowUpState.SUBMITTED
+        }
+    if value.isdigit() and int(value) in by_pk and by_pk[int(value)].form is not None:
+        return {int(value)}
+    return set()
+
+
+def _report(request, done):
+    """One message per outcome: "Suivis des actions 1, 2 et 5 transmis à la Caf." """
+    by_outcome = defaultdict(list)
+    for row, outcome in done:
+        by_outcome[outcome].append(str(row.entry.action_sheet.number))
+    for (one, several), numbers in by_outcome.items():
+        if len(numbers) == 1:
+            messages.success(request, f"Suivi de l'action {numbers[0]} {one}.")
+        else:
+            listed = ", ".join(numbers[:-1]) + f" et {numbers[-1]}"
+            messages.success(request, f"Suivis des actions {listed} {several}.")
+
+
+def _save(user, row, submit):
+    form = row.form
+    if not form.is_valid():
+        return False
+    try:
+        followup.save_entry(
+            user,
+            row.entry,
+            form.cleaned_data["revision"],
+            form.entry_data(),
+            form.indicator_values(),
+            submit=submit,
+        )
+    except followup.NotAllowed as error:
+        raise PermissionDenied(str(error)) from error
+    except followup.StaleEntry as error:
+        _show_conflict(row, error)
+        return False
+    except ValidationError as error:
+        _add_errors(form, error)
+        return False
+    except followup.FollowUpError as error:
+        form.add_error(None, str(error))
+        return False
+    return True
+
+
+def _decide(user, row, action, saved):
+    form = row.decision
+    if not form.is_valid():
+        return False
+    function = DECISIONS[action][0]
+    # A correction saved by this same request moved the revision on.
+    revision = row.entry.revision if saved else form.cleaned_data["revision"]
+    arguments = [] if action == "valider" else [form.cleaned_data["comment"]]
+    try:
+        function(user, row.entry, revision, *arguments)
+    except followup.NotAllowed as error:
+        raise PermissionDenied(str(error)) from error
+    except followup.StaleEntry as error:
+        _show_conflict(row, error)
+        return False
+    except ValidationError as error:
+        _add_errors(form, error)
+        return False
+    except followup.FollowUpError as error:
+        form.add_error(None, str(error))
+        return False
+    return True
+
+
+def _add_errors(form, error):
+    for name, problems in error.message_dict.items():
+        form.add_error(name if name in form.fields else None, problems)
+
+
+def _show_conflict(row, error):
+    """Keep the person's text in the form, now carrying the stored revision, beside the
+    version someone else saved: saving again is then a deliberate choice."""
+    row.unsaved = dict(row.form.cleaned_data) if row.form and row.form.is_valid() else {}
+    row.conflict = error
+    row.entry = error.current
+    for form in (row.form, row.decision):
+        if form is None or not form.is_bound:
+            continue
+        data = form.data.copy()
+        data[form.add_prefix("revision")] = error.current.revision
+        form.data = data
+        form.add_error(None, str(error))
+    refusal = followup.write_refusal(error.current, may_validate=row.decision is not None)
+    if refusal:
+        # It can no longer be written (validated meanwhile): show the text, not the form.
+        row.refusal = refusal
+        row.form = None
+
+
+@require_POST
+def open_quarter(request, pk, year, quarter):
+    """The adviser opens this quarter for the convention now; e-mails follow on commit."""
+    convention = _convention(request, pk)
+    _check_period(convention, year, quarter)
+    try:
+        created = followup.open_convention_quarter(request.user, convention, year, quarter)
+    except followup.NotAllowed as error:
+        raise PermissionDenied(str(error)) from error
+    except followup.FollowUpError as error:
+        messages.error(request, str(error))
+    else:
+        transaction.on_commit(
+            partial(tasks.send_opening_emails.delay, convention.pk, year, quarter)
+        )
+        messages.success(
+            request,
+            f"{followup.quarter_label(year, quarter)} ouvert : {created} action"
+            f"{'s' if created > 1 else ''} à renseigner.",
+        )
+    return redirect("actionplan:followup", convention.pk, year, quarter)
