@@ -3,6 +3,7 @@
 import logging
 
 from celery import shared_task
+from celery.signals import worker_process_init, worker_ready
 from django.db import InterfaceError, OperationalError
 
 from conventions.documents import service
@@ -37,3 +38,21 @@ def render_document_task(self, document_id: int) -> str:
             "l'administrateur ; vous pouvez demander le document à nouveau.",
         )
         return "failed"
+
+
+@worker_ready.connect
+@worker_process_init.connect
+def warm_up_rendering(**kwargs):
+    """Load WeasyPrint, its fonts and pyHanko once when a worker starts, so that the
+    first document asked for does not also pay for that (about two seconds)."""
+    try:
+        from conventions.documents.pdf import html_to_pdf
+        from conventions.documents.signing import add_signature_fields
+
+        rendered = html_to_pdf(
+            '<p style="font-family: Liberation Sans">é <b>é</b> <i>é</i></p>'
+            '<div data-signature-field="x" style="height: 20mm"></div>'
+        )
+        add_signature_fields(rendered.data, [])
+    except Exception:  # a warm-up must never stop a worker from starting
+        logger.exception("Warming up the PDF rendering failed")
