@@ -262,3 +262,31 @@ def test_outsider_gets_404_on_upload(client, issued, convention):
     client.force_login(UserFactory(adviser=True))
     url = reverse("conventions:signed_copy_upload", args=[convention.pk, issued.pk])
     assert client.post(url, {}).status_code == 404
+
+
+def test_putting_to_signature_issues_the_signed_ready_pdf(
+    client, django_capture_on_commit_callbacks
+):
+    convention = ConventionFactory()
+    caf = PartyFactory(
+        convention=convention,
+        organisation=convention.caf,
+        role=PartyRole.CAF,
+        requires_deliberation=False,
+    )
+    caf.signatories.set([RepresentativeFactory(organisation=convention.caf)])
+    commune = PartyFactory(convention=convention, organisation=OrganisationFactory())
+    commune.signatories.set([RepresentativeFactory(organisation=commune.organisation)])
+    ArticleFactory(convention=convention)
+    version = lifecycle.freeze(convention)
+    DeliberationFactory(party=commune, version=version, session_date=datetime.date(2026, 1, 5))
+    client.force_login(UserFactory(role=Role.ADVISER, organisation=convention.caf))
+
+    url = reverse("conventions:transition", args=[convention.pk, "mettre-a-la-signature"])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url)
+
+    document = convention.documents.get()
+    assert document.kind == DocumentKind.SIGNED_READY
+    assert document.state == DocumentState.DONE
+    assert len(document.signature_fields) == 2

@@ -194,3 +194,38 @@ def test_cooperation_officer_prepares_their_own_councils_deliberation_only(
     url = reverse("conventions:document_request", args=[convention.pk])
     lead = convention.parties.get(role=PartyRole.LEAD)
     assert client.post(url, {"kind": "deliberation_draft", "party": lead.pk}).status_code == 403
+
+
+def test_documents_section_query_count_does_not_grow_with_documents(
+    client, convention, cast, django_assert_num_queries
+):
+    client.force_login(cast["adviser"])
+    url = reverse("conventions:documents", args=[convention.pk])
+    parties = list(convention.parties.exclude(role=PartyRole.CAF))
+
+    def add_documents():
+        for party in parties:
+            Document.objects.create(
+                convention=convention,
+                kind=DocumentKind.DELIBERATION_DRAFT,
+                party=party,
+                content_hash="a",
+                state=DocumentState.DONE,
+                file_hash="b",
+            )
+        Document.objects.create(
+            convention=convention, kind=DocumentKind.FOLLOW_UP_REPORT, year=2026, content_hash="c"
+        )
+
+    add_documents()
+    with django_assert_num_queries(QUERIES_OF_THE_SECTION):
+        client.get(url, headers={"HX-Request": "true"})
+    add_documents()
+    Document.objects.create(convention=convention, kind=DocumentKind.CONVENTION, content_hash="d")
+    with django_assert_num_queries(QUERIES_OF_THE_SECTION):
+        client.get(url, headers={"HX-Request": "true"})
+
+
+# Session and user, the convention, its documents with their signed copies, parties,
+# amendments and reviews.
+QUERIES_OF_THE_SECTION = 10

@@ -10,8 +10,10 @@ from django.views.decorators.http import require_http_methods
 
 from conventions import lifecycle
 from conventions.access import editable_convention
+from conventions.documents.service import request_document
 from conventions.forms.lifecycle import AmendmentForm, RenewalForm, SignatureForm, TerminationForm
 from conventions.lifecycle import LifecycleError
+from conventions.models import DocumentKind
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,12 @@ def _signing_blockers(convention):
         f"délibération adoptée manquante : {party.organisation}"
         for party in lifecycle.parties_missing_deliberation(convention)
     ]
+
+
+def _start_signing(convention, user):
+    """Put to signature and issue the signed-ready PDF (rendered once the step is saved)."""
+    lifecycle.start_signing(convention, user=user)
+    request_document(convention, DocumentKind.SIGNED_READY, user=user)
 
 
 TRANSITIONS = {
@@ -63,10 +71,12 @@ TRANSITIONS = {
         title="Mettre à la signature",
         explanation=(
             "Toutes les parties signataires ont délibéré : la convention passe à la signature. "
-            "Chaque signature sera ensuite enregistrée (qui, quand)."
+            "Chaque signature sera ensuite enregistrée (qui, quand). Le PDF prêt à signer, avec "
+            "un champ de signature électronique par signataire, est émis dans la section "
+            "Documents."
         ),
         button="Mettre à la signature",
-        perform=lambda convention, user: lifecycle.start_signing(convention, user=user),
+        perform=lambda convention, user: _start_signing(convention, user),
         done="La convention est à la signature.",
         blockers=_signing_blockers,
     ),
