@@ -45,7 +45,6 @@ OPENING_REASON = "Ouverture automatique du trimestre"
 # simple-history stores the change reason in 100 characters.
 REASON_LENGTH = 100
 PENDING_STATES = (FollowUpState.OPEN, FollowUpState.DRAFT, FollowUpState.RETURNED)
-WRITABLE_STATES = (FollowUpState.OPEN, FollowUpState.DRAFT, FollowUpState.RETURNED)
 ENTRY_FIELDS = ("status", "progress", "achievements", "difficulties", "next_steps")
 
 

@@ -44,9 +44,9 @@ SUBMITTED = ("transmis à la Caf", "transmis à la Caf")
 QUARTER_PARAMETER = re.compile(r"(\d{4})-T([1-4])")
 
 
-@dataclass
+@dataclass(eq=False)
 class Row:
-    """One action of the page, as the person may see and change it."""
+    """One action of the page, as the person may see and change it (compared by identity)."""
 
     entry: FollowUp
     values: list
