@@ -312,3 +312,42 @@ def test_signed_ready_needs_a_convention_in_signing(convention):
     with pytest.raises(service.DocumentError, match="À la signature"):
         service.request_document(convention, DocumentKind.SIGNED_READY)
     assert not Document.objects.exists()
+
+
+def test_parties_logos_are_printed_on_the_cover_when_known(
+    convention, django_capture_on_commit_callbacks
+):
+    from django.core.files.base import ContentFile
+    from PIL import Image
+
+    def png(colour):
+        buffer = io.BytesIO()
+        Image.new("RGB", (120, 60), colour).save(buffer, format="PNG")
+        return ContentFile(buffer.getvalue())
+
+    convention.caf.logo.save("caf.png", png((0, 114, 178)))
+    lievre = convention.parties.get(organisation__name="Lièpvre").organisation
+    lievre.logo.save("lievre.png", png((230, 159, 0)))
+
+    document = render_now(convention, capture=django_capture_on_commit_callbacks)
+    _text, reader = pdf_text(stored(document))
+    assert len(reader.pages[0].images) == 2
+
+    # A new logo is a new content: the document is rendered again.
+    lievre.logo.save("lievre-2.png", png((0, 158, 115)))
+    assert render_now(convention, capture=django_capture_on_commit_callbacks).pk != document.pk
+
+
+def test_syndicates_and_the_caf_are_named_as_conventions_do(
+    convention, django_capture_on_commit_callbacks
+):
+    sivu = OrganisationFactory(kind="syndicate", name="SIVU des Trois Fontaines")
+    party = PartyFactory(convention=convention, organisation=sivu, short_name="le Sivu")
+    party.signatories.set(
+        [RepresentativeFactory(organisation=sivu, civility="M", role_title="Président")]
+    )
+    document = render_now(convention, capture=django_capture_on_commit_callbacks)
+    text, _reader = pdf_text(stored(document))
+    assert "Le SIVU des Trois Fontaines, représenté par son Président" in text
+    assert "par délibération de son comité syndical" in text
+    assert "La Caisse d'Allocations Familiales" in text

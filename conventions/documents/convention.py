@@ -159,7 +159,7 @@ def convention_content(convention, version=None, *, signed_ready=False, live=Fal
         "start": french_date(start_date),
         "end": french_date(end_date),
         "caf_name": caf["name"] if caf else "",
-        "caf_long_name": caf_long_name(caf["name"]) if caf else "",
+        "caf_long_name": caf_long_name(caf["name"]) if caf else "",  # cover page
         "is_project": is_project,
         "signed_ready": signed_ready,
         "version_number": version_number,
@@ -209,6 +209,8 @@ def _party(entry, live):
     kind = organisation.kind if organisation else OrganisationKind.OTHER
     name = entry["organisation"]
     designation = organisation.designation if organisation is not None else name
+    if kind == OrganisationKind.SYNDICATE and not designation.lower().startswith(("le ", "la ")):
+        designation = f"le {designation}"  # "le SIVU des Trois Fontaines"
     people = []
     live_people = {}
     if live is not None:
@@ -234,7 +236,7 @@ def _party(entry, live):
         "party_id": live.pk if live else None,
         "name": name,
         "designation": capitalize(designation),
-        "caf_long_name": caf_long_name(name) if entry["role"] == "caf" else "",
+        "caf_long_name": f"La {caf_long_name(name)}" if entry["role"] == "caf" else "",
         "role": entry["role"],
         "kind": kind,
         "short_name": entry["short_name"] or designation,
