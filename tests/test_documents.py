@@ -351,3 +351,32 @@ def test_syndicates_and_the_caf_are_named_as_conventions_do(
     assert "Le SIVU des Trois Fontaines, représenté par son Président" in text
     assert "par délibération de son comité syndical" in text
     assert "La Caisse d'Allocations Familiales" in text
+
+
+def test_render_convention_command_writes_the_pdf_without_storing_anything(convention, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    output = tmp_path / "convention.pdf"
+    out = io.StringIO()
+    call_command("render_convention", convention.reference, output=str(output), stdout=out)
+    assert output.read_bytes().startswith(b"%PDF")
+    assert "empreinte du fichier : " + hashlib.sha256(output.read_bytes()).hexdigest() in (
+        out.getvalue()
+    )
+    assert not Document.objects.exists()
+
+    with pytest.raises(CommandError, match="n'a pas de texte figé"):
+        call_command(
+            "render_convention", convention.reference, output=str(output), signed_ready=True
+        )
+    lifecycle.freeze(convention)
+    call_command(
+        "render_convention",
+        convention.reference,
+        output=str(output),
+        signed_ready=True,
+        stdout=out,
+    )
+    assert "4 champs de signature" in out.getvalue()
+    with pytest.raises(CommandError, match="Aucune convention"):
+        call_command("render_convention", "inconnue", output=str(output))
