@@ -146,6 +146,7 @@ def test_draft_document_has_every_part_in_order_and_is_marked_project(
     assert document.page_count == len(reader.pages)
     assert document.file_hash == hashlib.sha256(data).hexdigest()
     assert len(document.content_hash) == 64
+    assert document.file.name == (f"documents/{convention.reference}/{document.content_hash}.pdf")
     parts = [
         "CONVENTION TERRITORIALE GLOBALE",
         "PROJET",

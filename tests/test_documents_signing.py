@@ -154,6 +154,7 @@ def test_a_validly_signed_copy_records_who_signed(issued, convention):
     assert recorded == 2
     assert {s["signer"] for s in copy.signers} == {"Monsieur Lionel KOENIG", "Monsieur Luc CHERVY"}
     assert copy.accepted and len(copy.file_hash) == 64
+    assert copy.file.name == f"signed/{convention.reference}/{copy.file_hash}.pdf"
     signatures = Signature.objects.filter(party__convention=convention, amendment=None)
     assert {s.representative.last_name for s in signatures} == {"KOENIG", "CHERVY"}
     convention.refresh_from_db()

@@ -246,7 +246,8 @@ def render(document_id):
     else:
         _source, renderer = _kind(document)
         rendered = renderer(document, content)
-        name = f"documents/{document.convention.reference}/{digest}.{document.format}"
+        # Named after the content it is made from, under upload_to ("documents/").
+        name = f"{document.convention.reference}/{digest}.{document.format}"
         document.file.save(name, ContentFile(rendered.data), save=False)
         document.file_hash = hashlib.sha256(rendered.data).hexdigest()
         document.file_size = len(rendered.data)

@@ -41,9 +41,7 @@ def accept_signed_copy(document, data, *, user=None):
         signers=verification.signers,
         uploaded_by=user,
     )
-    copy.file.save(
-        f"signed/{document.convention.reference}/{digest}.pdf", ContentFile(data), save=False
-    )
+    copy.file.save(f"{document.convention.reference}/{digest}.pdf", ContentFile(data), save=False)
     copy.save()
     return copy, _record_signatures(document.convention, verification.signers, user)
 

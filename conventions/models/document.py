@@ -91,7 +91,7 @@ class Document(models.Model):
         "état", max_length=20, choices=DocumentState.choices, default=DocumentState.WAITING
     )
     error = models.TextField("message d'erreur", blank=True)
-    file = models.FileField("fichier", upload_to="documents/", blank=True)
+    file = models.FileField("fichier", upload_to="documents/", max_length=255, blank=True)
     file_hash = models.CharField("empreinte SHA-256 du fichier", max_length=64, blank=True)
     file_size = models.PositiveIntegerField("taille (octets)", null=True, blank=True)
     page_count = models.PositiveSmallIntegerField("nombre de pages", null=True, blank=True)
@@ -166,7 +166,7 @@ class SignedCopy(models.Model):
         on_delete=models.PROTECT,
         related_name="signed_copies",
     )
-    file = models.FileField("PDF signé", upload_to="signed/")
+    file = models.FileField("PDF signé", upload_to="signed/", max_length=255)
     file_hash = models.CharField("empreinte SHA-256", max_length=64)
     accepted = models.BooleanField("accepté", default=False)
     report = models.TextField("rapport de vérification", blank=True)
