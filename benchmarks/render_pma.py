@@ -15,9 +15,11 @@ request (Document row, task sent on commit) to the document stored and marked do
 
 import io
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -29,6 +31,8 @@ os.environ.setdefault("DEBUG", "true")
 os.environ.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/14")
 os.environ.setdefault("CELERY_RESULT_BACKEND", os.environ["CELERY_BROKER_URL"])
 QUEUE = f"ctg-benchmark-{uuid.uuid4().hex[:8]}"
+# Rendered files go to a scratch folder (shared with the worker), removed at the end.
+MEDIA = os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="ctg-benchmark-"))
 
 import django  # noqa: E402
 
@@ -126,6 +130,9 @@ def main():
             worker.wait(timeout=30)
         except subprocess.TimeoutExpired:
             worker.kill()
+        Document.objects.filter(convention__in=[pma, draft]).delete()
+        if Path(MEDIA).name.startswith("ctg-benchmark-"):
+            shutil.rmtree(MEDIA, ignore_errors=True)
 
 
 if __name__ == "__main__":
