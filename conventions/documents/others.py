@@ -14,6 +14,7 @@ from django.db.models import Prefetch
 
 from actionplan.followup import quarter_bounds
 from actionplan.models import ActionSheet, FollowUp, FollowUpStatus, IndicatorValue
+from actionplan.secrecy import SECRET_LABEL, is_secret
 from conventions.models import DocumentFormat, DocumentKind
 from conventions.placeholders import french_date
 from partners.models import OrganisationKind
@@ -257,12 +258,13 @@ def _period(year, quarter):
     return datetime.date(year, 1, 1), datetime.date(year, 12, 31), f"année {year}"
 
 
-def _secret(convention, value):
-    """The convention's statistical secrecy rule: small non-zero values are not printed."""
+def _secret(convention, value, zone_recipients=None):
+    """A figure as printed, under the convention's statistical secrecy rule (one rule for
+    pages, exports and documents: actionplan.secrecy)."""
     if value is None:
         return "–"
-    if convention.statistical_secrecy and 0 < value < convention.secrecy_min_value:
-        return "secret statistique"
+    if is_secret(convention, value, zone_recipients):
+        return SECRET_LABEL
     number = Decimal(value).normalize()
     return f"{number:f}".replace(".", ",")
 
@@ -310,7 +312,7 @@ def _plan_standing(convention, year, quarters):
                         "values": [
                             {
                                 "period": f"T{v.quarter} {v.year}",
-                                "value": v.text or _secret(convention, v.value),
+                                "value": v.text or _secret(convention, v.value, v.zone_recipients),
                             }
                             for v in indicator.values.all()
                         ],
