@@ -177,3 +177,34 @@ class IndicatorFactory(DjangoModelFactory):
     action_sheet = factory.SubFactory(ActionSheetFactory)
     label = "Nombre de réunions et de participants"
     unit = "réunions"
+
+
+def caf_party(convention, **kwargs):
+    """The Caf's party, signed by its board's president and its director, as the Caf du
+    Haut-Rhin signs (Luc CHERVY, Lionel KOENIG)."""
+    party = PartyFactory(
+        convention=convention,
+        organisation=convention.caf,
+        role=PartyRole.CAF,
+        requires_deliberation=False,
+        **kwargs,
+    )
+    party.signatories.set(
+        [
+            RepresentativeFactory(
+                organisation=convention.caf,
+                civility="M",
+                first_name="Luc",
+                last_name="CHERVY",
+                role_title="Président du Conseil d'Administration",
+            ),
+            RepresentativeFactory(
+                organisation=convention.caf,
+                civility="M",
+                first_name="Lionel",
+                last_name="KOENIG",
+                role_title="Directeur",
+            ),
+        ]
+    )
+    return party

@@ -23,6 +23,7 @@ from tests.factories import (
     OrganisationFactory,
     PartyFactory,
     RepresentativeFactory,
+    caf_party,
 )
 
 pytestmark = pytest.mark.django_db
@@ -43,31 +44,7 @@ def stored(document):
 @pytest.fixture
 def convention():
     convention = ConventionFactory(territory_name="Communauté de communes du Val d'Argent")
-    caf = PartyFactory(
-        convention=convention,
-        organisation=convention.caf,
-        role=PartyRole.CAF,
-        short_name="la Caf",
-        requires_deliberation=False,
-    )
-    caf.signatories.set(
-        [
-            RepresentativeFactory(
-                organisation=convention.caf,
-                civility="M",
-                first_name="Luc",
-                last_name="CHERVY",
-                role_title="Président du Conseil d'Administration",
-            ),
-            RepresentativeFactory(
-                organisation=convention.caf,
-                civility="M",
-                first_name="Lionel",
-                last_name="KOENIG",
-                role_title="Directeur",
-            ),
-        ]
-    )
+    caf_party(convention, short_name="la Caf")
     lead = PartyFactory(
         convention=convention,
         organisation=convention.lead_authority,

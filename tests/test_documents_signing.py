@@ -31,6 +31,7 @@ from tests.factories import (
     PartyFactory,
     RepresentativeFactory,
     UserFactory,
+    caf_party,
 )
 from tests.pdf_signing import self_signed_signer, sign, stamp_text
 
@@ -41,30 +42,7 @@ pytestmark = pytest.mark.django_db
 def convention():
     with time_machine.travel(datetime.datetime(2026, 1, 10, 10), tick=False):
         convention = ConventionFactory()
-        caf = PartyFactory(
-            convention=convention,
-            organisation=convention.caf,
-            role=PartyRole.CAF,
-            requires_deliberation=False,
-        )
-        caf.signatories.set(
-            [
-                RepresentativeFactory(
-                    organisation=convention.caf,
-                    civility="M",
-                    first_name="Luc",
-                    last_name="CHERVY",
-                    role_title="Président du Conseil d'Administration",
-                ),
-                RepresentativeFactory(
-                    organisation=convention.caf,
-                    civility="M",
-                    first_name="Lionel",
-                    last_name="KOENIG",
-                    role_title="Directeur",
-                ),
-            ]
-        )
+        caf_party(convention)
         for organisation, role in (
             (convention.lead_authority, PartyRole.LEAD),
             (OrganisationFactory(name="Lièpvre"), PartyRole.CO_SIGNATORY),

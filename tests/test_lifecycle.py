@@ -27,6 +27,7 @@ from tests.factories import (
     PartyFactory,
     RepresentativeFactory,
     UserFactory,
+    caf_party,
 )
 
 pytestmark = pytest.mark.django_db
@@ -44,30 +45,7 @@ def _today():
 def convention():
     """Caf (2 signing people), an EPCI and two communes, one non-signing partner."""
     convention = ConventionFactory()
-    caf = PartyFactory(
-        convention=convention,
-        organisation=convention.caf,
-        role=PartyRole.CAF,
-        requires_deliberation=False,
-    )
-    caf.signatories.set(
-        [
-            RepresentativeFactory(
-                organisation=convention.caf,
-                civility="M",
-                first_name="Luc",
-                last_name="CHERVY",
-                role_title="Président du Conseil d'Administration",
-            ),
-            RepresentativeFactory(
-                organisation=convention.caf,
-                civility="M",
-                first_name="Lionel",
-                last_name="KOENIG",
-                role_title="Directeur",
-            ),
-        ]
-    )
+    caf_party(convention)
     lead = PartyFactory(
         convention=convention, organisation=convention.lead_authority, role=PartyRole.LEAD
     )
