@@ -16,6 +16,7 @@ from conventions.models import (
     Amendment,
     Article,
     Convention,
+    ConventionImport,
     ConventionTemplate,
     ConventionVersion,
     Deliberation,
@@ -328,4 +329,31 @@ class ConventionVersionAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ConventionImport)
+class ConventionImportAdmin(admin.ModelAdmin):
+    """Uploaded documents are kept as sources: read here, changed only through the application."""
+
+    list_display = ["filename", "caf", "state", "uploaded_at", "uploaded_by", "convention"]
+    list_filter = ["state"]
+    list_select_related = ["caf", "uploaded_by", "convention"]
+    search_fields = ["filename", "convention__title"]
+    date_hierarchy = "uploaded_at"
+    readonly_fields = [
+        "caf",
+        "file",
+        "filename",
+        "file_sha256",
+        "state",
+        "convention",
+        "uploaded_at",
+        "uploaded_by",
+        "confirmed_at",
+        "confirmed_by",
+        "data",
+    ]
+
+    def has_add_permission(self, request):
         return False

@@ -152,6 +152,7 @@ def test_every_domain_model_is_registered():
         "conventions.Signature",
         "conventions.Amendment",
         "conventions.ConventionVersion",
+        "conventions.ConventionImport",
         "actionplan.Axis",
         "actionplan.ActionSheet",
         "actionplan.Indicator",

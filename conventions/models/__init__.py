@@ -9,6 +9,7 @@ from .convention import (
 )
 from .deliberation import DeliberatingBody, Deliberation, Outcome
 from .document import Document, DocumentFormat, DocumentKind, DocumentState, SignedCopy
+from .importing import ConventionImport, ImportState
 from .party import Party, PartyRole
 from .reference import ConventionTemplate, TemplateArticle, Theme
 from .signature import Signature
@@ -19,6 +20,7 @@ __all__ = [
     "Article",
     "Convention",
     "ConventionState",
+    "ConventionImport",
     "ConventionTemplate",
     "ConventionVersion",
     "DeliberatingBody",
@@ -28,6 +30,7 @@ __all__ = [
     "DocumentKind",
     "DocumentState",
     "Outcome",
+    "ImportState",
     "Party",
     "PartyRole",
     "Signature",

@@ -64,14 +64,20 @@ class Deliberation(models.Model):
         "numéro de l'acte", max_length=50, help_text="Par exemple « 2023-32 » ou « N°113/2021 »."
     )
     subject = models.CharField("objet", max_length=500)
-    members_in_office = models.PositiveSmallIntegerField("membres en exercice")
-    present = models.PositiveSmallIntegerField("membres présents")
+    # Vote counts may stay unknown: a convention signed before the application often
+    # cites a deliberation by date and number only. Whenever given, they are checked.
+    members_in_office = models.PositiveSmallIntegerField(
+        "membres en exercice", null=True, blank=True
+    )
+    present = models.PositiveSmallIntegerField("membres présents", null=True, blank=True)
     proxies = models.PositiveSmallIntegerField("pouvoirs", default=0)
     votes_cast = models.PositiveSmallIntegerField(
         "suffrages exprimés",
+        null=True,
+        blank=True,
         help_text="Votes pour et contre ; les abstentions n'en font pas partie.",
     )
-    votes_for = models.PositiveSmallIntegerField("pour")
+    votes_for = models.PositiveSmallIntegerField("pour", null=True, blank=True)
     votes_against = models.PositiveSmallIntegerField("contre", default=0)
     abstentions = models.PositiveSmallIntegerField("abstentions", default=0)
     outcome = models.CharField("décision", max_length=30, choices=Outcome.choices)
@@ -130,55 +136,62 @@ class Deliberation(models.Model):
             raise ValidationError(errors)
 
     def _check_counts(self, errors):
+        """Each rule runs when the figures it needs are given: unknown counts stay unknown."""
         in_office, present, proxies = self.members_in_office, self.present, self.proxies or 0
-        if None in (in_office, present, self.votes_cast, self.votes_for):
-            return
+        votes_cast, votes_for = self.votes_cast, self.votes_for
         against, abstentions = self.votes_against or 0, self.abstentions or 0
-        if present > in_office:
-            errors["present"] = (
-                f"Il y a plus de présents ({present}) que de membres en exercice ({in_office})."
-            )
-        elif proxies > in_office - present:
+        if in_office is not None and present is not None:
+            if present > in_office:
+                errors["present"] = (
+                    f"Il y a plus de présents ({present}) que de membres en exercice ({in_office})."
+                )
+            elif proxies > in_office - present:
+                errors["proxies"] = (
+                    f"{proxies} pouvoirs pour {in_office - present} membres absents : "
+                    "seul un membre absent peut donner pouvoir."
+                )
+            if present <= in_office / 2 and not self.second_convocation:
+                errors["present"] = (
+                    f"Quorum non atteint : {present} présents sur {in_office} en exercice, il en "
+                    f"faut plus de la moitié (au moins {in_office // 2 + 1}). Si le conseil a été "
+                    "convoqué une seconde fois après une séance sans quorum, cochez « seconde "
+                    "convocation »."
+                )
+        elif in_office is not None and proxies > in_office:
             errors["proxies"] = (
-                f"{proxies} pouvoirs pour {in_office - present} membres absents : "
-                "seul un membre absent peut donner pouvoir."
+                f"{proxies} pouvoirs pour {in_office} membres en exercice : impossible."
             )
-        if present <= in_office / 2 and not self.second_convocation:
-            errors["present"] = (
-                f"Quorum non atteint : {present} présents sur {in_office} en exercice, il en "
-                f"faut plus de la moitié (au moins {in_office // 2 + 1}). Si le conseil a été "
-                "convoqué une seconde fois après une séance sans quorum, cochez « seconde "
-                "convocation »."
-            )
-        if self.votes_cast > present + proxies:
-            errors["votes_cast"] = (
-                f"{self.votes_cast} suffrages exprimés pour {present} présents et {proxies} "
-                "pouvoirs : impossible."
-            )
-        elif self.votes_cast + abstentions > present + proxies:
-            errors["abstentions"] = (
-                f"{self.votes_cast} suffrages exprimés et {abstentions} abstentions dépassent "
-                f"les {present + proxies} voix présentes et représentées."
-            )
-        if self.votes_for + against != self.votes_cast:
+        if present is not None and votes_cast is not None:
+            if votes_cast > present + proxies:
+                errors["votes_cast"] = (
+                    f"{votes_cast} suffrages exprimés pour {present} présents et {proxies} "
+                    "pouvoirs : impossible."
+                )
+            elif votes_cast + abstentions > present + proxies:
+                errors["abstentions"] = (
+                    f"{votes_cast} suffrages exprimés et {abstentions} abstentions dépassent "
+                    f"les {present + proxies} voix présentes et représentées."
+                )
+        if votes_cast is not None and votes_for is not None and votes_for + against != votes_cast:
             errors["votes_for"] = (
-                f"Pour ({self.votes_for}) + contre ({against}) doit égaler les suffrages "
-                f"exprimés ({self.votes_cast})."
+                f"Pour ({votes_for}) + contre ({against}) doit égaler les suffrages "
+                f"exprimés ({votes_cast})."
             )
         if self.outcome == Outcome.ADOPTED_UNANIMOUSLY and against:
             errors["outcome"] = (
                 f"Une délibération adoptée à l'unanimité ne peut compter aucune voix contre "
                 f"({against} ici)."
             )
-        elif self.outcome == Outcome.ADOPTED_MAJORITY and self.votes_for <= against:
-            errors["outcome"] = (
-                f"Adoptée à la majorité avec {self.votes_for} pour et {against} contre : "
-                "il faut plus de voix pour que contre."
-            )
-        elif self.outcome == Outcome.REJECTED and self.votes_for > against:
-            errors["outcome"] = (
-                f"Rejetée avec {self.votes_for} pour et {against} contre : la majorité est pour."
-            )
+        elif votes_for is not None:
+            if self.outcome == Outcome.ADOPTED_MAJORITY and votes_for <= against:
+                errors["outcome"] = (
+                    f"Adoptée à la majorité avec {votes_for} pour et {against} contre : "
+                    "il faut plus de voix pour que contre."
+                )
+            elif self.outcome == Outcome.REJECTED and votes_for > against:
+                errors["outcome"] = (
+                    f"Rejetée avec {votes_for} pour et {against} contre : la majorité est pour."
+                )
         if (
             self.second_convocation
             and self.first_session_date

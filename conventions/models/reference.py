@@ -44,6 +44,14 @@ class ConventionTemplate(models.Model):
     )
     preamble = models.TextField("préambule", blank=True, validators=[validate_placeholders])
     is_active = models.BooleanField("actif", default=True)
+    created_from = models.ForeignKey(
+        "conventions.Convention",
+        verbose_name="créé à partir de la convention",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     history = HistoricalRecords()
 
