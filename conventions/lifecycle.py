@@ -13,7 +13,7 @@ convention row locked so that two people cannot move it at once.
 import calendar
 import datetime
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from conventions.models import (
@@ -88,6 +88,23 @@ def freeze_problems(convention):
     return problems
 
 
+def _frozen_version(locked, user):
+    """The version of the current text: the last one when unchanged, else a new number."""
+    snapshot = build_snapshot(locked)
+    digest = content_hash(snapshot)
+    last = locked.versions.order_by("-number").first()
+    if last and last.content_hash == digest:
+        return last
+    return ConventionVersion.objects.create(
+        convention=locked,
+        number=(last.number + 1) if last else 1,
+        content=to_json(snapshot),
+        content_hash=digest,
+        frozen_at=timezone.now(),
+        frozen_by=user,
+    )
+
+
 @transaction.atomic
 def freeze(convention, *, user=None):
     """Freeze the text for deliberation as a numbered version with its content hash.
@@ -100,20 +117,7 @@ def freeze(convention, *, user=None):
     problems = freeze_problems(locked)
     if problems:
         raise LifecycleError("Impossible de figer le texte : " + " ; ".join(problems) + ".")
-    snapshot = build_snapshot(locked)
-    digest = content_hash(snapshot)
-    last = locked.versions.order_by("-number").first()
-    if last and last.content_hash == digest:
-        version = last
-    else:
-        version = ConventionVersion.objects.create(
-            convention=locked,
-            number=(last.number + 1) if last else 1,
-            content=to_json(snapshot),
-            content_hash=digest,
-            frozen_at=timezone.now(),
-            frozen_by=user,
-        )
+    version = _frozen_version(locked, user)
     locked.state = ConventionState.IN_DELIBERATION
     locked.frozen_at = version.frozen_at
     locked.save(update_fields=["state", "frozen_at"])
@@ -221,6 +225,84 @@ def record_signature(convention, *, party, representative, signed_on, user=None)
         locked.save(update_fields=["state", "signed_on"])
     _sync(convention, locked)
     return signature
+
+
+@transaction.atomic
+def record_signed_convention(convention, *, signed_on, signature_dates=None, user=None):
+    """Record a convention signed before the application, as the real documents say.
+
+    The text as it stands is the text signed (frozen as a version, so that the
+    deliberations recorded on it are on the signed text); every signing person
+    still pending signs on their date in `signature_dates` ({(party_id,
+    representative_id): date}) or on `signed_on`; the convention becomes signed
+    on the last date. The order of the real facts is kept, never refused: a
+    signature before a council deliberated, or a deliberation missing, comes back
+    as a French warning for the person to read. Returns the list of warnings.
+    """
+    locked = _locked(convention)
+    _require_state(
+        locked,
+        ConventionState.DRAFT,
+        ConventionState.IN_DELIBERATION,
+        ConventionState.SIGNING,
+        action="enregistrer la convention comme déjà signée",
+    )
+    today = timezone.localdate()
+    dates = dict(signature_dates or {})
+    if signed_on > today or any(day > today for day in dates.values()):
+        raise LifecycleError("La date de signature ne peut pas être dans le futur.")
+    problems = freeze_problems(locked)
+    if problems:
+        raise LifecycleError(
+            "Impossible d'enregistrer la convention comme signée : " + " ; ".join(problems) + "."
+        )
+    version = _frozen_version(locked, user)
+    Deliberation.objects.filter(
+        party__convention=locked, amendment__isnull=True, version__isnull=True
+    ).update(version=version)
+    Signature.objects.bulk_create(
+        Signature(
+            party=party,
+            representative=representative,
+            signed_on=dates.get((party.pk, representative.pk), signed_on),
+            recorded_by=user,
+        )
+        for party, representative in pending_signatures(locked)
+    )
+    last = Signature.objects.filter(party__convention=locked, amendment=None).latest("signed_on")
+    locked.state = ConventionState.SIGNED
+    locked.frozen_at = locked.frozen_at or version.frozen_at
+    locked.signed_on = last.signed_on
+    locked.save(update_fields=["state", "frozen_at", "signed_on"])
+    _sync(convention, locked)
+    return signed_facts_warnings(locked)
+
+
+def signed_facts_warnings(convention):
+    """What the real documents say that a convention born in the application would not:
+    deliberations missing or dated after the signatures. French, for the person to read."""
+    warnings = []
+    missing = parties_missing_deliberation(convention)
+    if missing:
+        names = ", ".join(str(p.organisation) for p in missing)
+        warnings.append(f"Aucune délibération adoptée n'est enregistrée pour : {names}.")
+    first_signature = {
+        row["party_id"]: row["first"]
+        for row in Signature.objects.filter(party__convention=convention, amendment=None)
+        .values("party_id")
+        .annotate(first=models.Min("signed_on"))
+    }
+    late = Deliberation.objects.filter(
+        party__convention=convention, amendment__isnull=True, outcome__in=ADOPTED_OUTCOMES
+    ).select_related("party__organisation")
+    for deliberation in late:
+        signed = first_signature.get(deliberation.party_id)
+        if signed and deliberation.session_date > signed:
+            warnings.append(
+                f"{deliberation.party.organisation} a signé le {signed:%d/%m/%Y}, avant la "
+                f"délibération de son organe délibérant du {deliberation.session_date:%d/%m/%Y}."
+            )
+    return warnings
 
 
 def _add_months(day, months):

@@ -26,11 +26,13 @@ BODY_BY_KIND = {
 class Outcome(models.TextChoices):
     ADOPTED_UNANIMOUSLY = "adopted_unanimously", "Adoptée à l'unanimité"
     ADOPTED_MAJORITY = "adopted_majority", "Adoptée à la majorité"
+    # A convention signed before the application cites its deliberations without the vote.
+    ADOPTED = "adopted", "Adoptée (vote non précisé)"
     REJECTED = "rejected", "Rejetée"
     POSTPONED = "postponed", "Ajournée"
 
 
-ADOPTED_OUTCOMES = (Outcome.ADOPTED_UNANIMOUSLY, Outcome.ADOPTED_MAJORITY)
+ADOPTED_OUTCOMES = (Outcome.ADOPTED_UNANIMOUSLY, Outcome.ADOPTED_MAJORITY, Outcome.ADOPTED)
 
 
 class Deliberation(models.Model):
@@ -61,7 +63,10 @@ class Deliberation(models.Model):
     body = models.CharField("organe délibérant", max_length=30, choices=DeliberatingBody.choices)
     session_date = models.DateField("date de la séance")
     act_number = models.CharField(
-        "numéro de l'acte", max_length=50, help_text="Par exemple « 2023-32 » ou « N°113/2021 »."
+        "numéro de l'acte",
+        max_length=50,
+        blank=True,
+        help_text="Par exemple « 2023-32 » ou « N°113/2021 ».",
     )
     subject = models.CharField("objet", max_length=500)
     # Vote counts may stay unknown: a convention signed before the application often
@@ -112,7 +117,8 @@ class Deliberation(models.Model):
         ordering = ["party__position", "-session_date"]
 
     def __str__(self):
-        return f"Délibération {self.act_number} – {self.party.organisation}"
+        label = f"n° {self.act_number}" if self.act_number else f"du {self.session_date:%d/%m/%Y}"
+        return f"Délibération {label} – {self.party.organisation}"
 
     @property
     def is_adopted(self):
@@ -183,7 +189,7 @@ class Deliberation(models.Model):
                 f"({against} ici)."
             )
         elif votes_for is not None:
-            if self.outcome == Outcome.ADOPTED_MAJORITY and votes_for <= against:
+            if self.outcome in (Outcome.ADOPTED_MAJORITY, Outcome.ADOPTED) and votes_for <= against:
                 errors["outcome"] = (
                     f"Adoptée à la majorité avec {votes_for} pour et {against} contre : "
                     "il faut plus de voix pour que contre."
