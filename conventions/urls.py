@@ -2,6 +2,8 @@ from django.urls import path
 
 from conventions import views
 from conventions.document_urls import urlpatterns as document_urlpatterns
+from conventions.import_urls import urlpatterns as import_urlpatterns
+from conventions.template_urls import urlpatterns as template_urlpatterns
 
 app_name = "conventions"
 
@@ -71,4 +73,4 @@ urlpatterns = [
     ),
 ]
 
-urlpatterns += document_urlpatterns
+urlpatterns += document_urlpatterns + import_urlpatterns + template_urlpatterns
