@@ -35,9 +35,9 @@ def _fast_password_hashing(settings):
 
 
 # CI guard: with CI_REQUIRE_SERVICES=1 (set by .ci/run), a test that needs
-# PostgreSQL or a real worker and got skipped fails the run instead of passing
-# unnoticed.
-SERVICE_MARKERS = ("postgres", "worker")
+# PostgreSQL, a real worker or Debian's Chromium and got skipped fails the run
+# instead of passing unnoticed.
+SERVICE_MARKERS = ("postgres", "worker", "browser")
 _skipped_service_tests = []
 
 
@@ -60,8 +60,8 @@ def pytest_terminal_summary(terminalreporter):
     if _skipped_service_tests:
         terminalreporter.section("CI_REQUIRE_SERVICES", red=True)
         terminalreporter.line(
-            "These tests need PostgreSQL or Redis and a Celery worker, and were skipped; "
-            "CI requires them to run:",
+            "These tests need PostgreSQL, Redis and a Celery worker, or Chromium, and were "
+            "skipped; CI requires them to run:",
             red=True,
         )
         for nodeid in _skipped_service_tests:
