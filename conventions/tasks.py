@@ -40,6 +40,12 @@ def render_document_task(self, document_id: int) -> str:
         return "failed"
 
 
+@shared_task
+def sweep_documents() -> dict:
+    """Queue again the documents that a broker outage or a lost worker left pending."""
+    return service.sweep()
+
+
 @worker_ready.connect
 @worker_process_init.connect
 def warm_up_rendering(**kwargs):
@@ -53,6 +59,7 @@ def warm_up_rendering(**kwargs):
             '<p style="font-family: Liberation Sans">é <b>é</b> <i>é</i></p>'
             '<div data-signature-field="x" style="height: 20mm"></div>'
         )
-        add_signature_fields(rendered.data, [])
+        page, box = rendered.boxes["x"]
+        add_signature_fields(rendered.data, [{"name": "x", "page": page, "box": box}])
     except Exception:  # a warm-up must never stop a worker from starting
         logger.exception("Warming up the PDF rendering failed")

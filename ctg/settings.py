@@ -140,11 +140,33 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Celery: without a broker, tasks run eagerly in-process (embedded default).
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
-CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=CELERY_BROKER_URL or None)
+# Tasks record their outcome in the database (Document.state, FollowUpNotice...):
+# no result backend, so that a broker outage never blocks a request on it.
+CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or None
+CELERY_TASK_IGNORE_RESULT = CELERY_RESULT_BACKEND is None
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
+# A message is acknowledged once its task has run, and given back to the queue when
+# the worker process running it dies (killed, out of memory): no task is lost.
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# The longest task renders a 120-sheet plan's convention in well under a minute:
+# a soft limit lets it fail cleanly, the hard one ends a task that hangs. Redis gives
+# an unacknowledged message to another worker after the visibility timeout, which
+# must exceed the hard limit or a slow task would run twice at once.
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=240)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=300)
+CELERY_BROKER_CONNECTION_TIMEOUT = 3
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 3 * CELERY_TASK_TIME_LIMIT,
+    "socket_connect_timeout": 3,
+    "socket_timeout": 10,
+}
+# A document rendering for longer than this was lost with its worker: the sweep
+# queues it again (or fails it after DOCUMENT_MAX_ATTEMPTS tries).
+DOCUMENT_STUCK_AFTER_SECONDS = CELERY_TASK_TIME_LIMIT + 60
+DOCUMENT_MAX_ATTEMPTS = 3
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -159,6 +181,11 @@ CELERY_BEAT_SCHEDULE = {
     "send-follow-up-reminders": {
         "task": "actionplan.tasks.send_follow_up_reminders",
         "schedule": crontab(hour=6, minute=30),
+    },
+    # Documents whose task could not be queued (broker down) or whose worker died.
+    "sweep-documents": {
+        "task": "conventions.tasks.sweep_documents",
+        "schedule": 120.0,
     },
 }
 # Days after a quarter's last day before its unsubmitted follow-up is reminded, once.

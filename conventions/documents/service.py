@@ -9,20 +9,31 @@ alone, and a file already rendered from the same content is reused rather than
 rendered again.
 
 A signed-ready PDF, once issued for a frozen version, is never regenerated: the
-people signing must all sign the same bytes. Changing the text means reopening,
-freezing a new version, and issuing that version's PDF.
+people signing must all sign the same bytes (the database holds one per version).
+Changing the text means reopening, freezing a new version, and issuing that
+version's PDF. Only a signed-ready PDF whose stored file was lost is issued again,
+as a new document that says so.
+
+The Document row is the outbox of its task: a broker that cannot be reached
+leaves it waiting with no queued_at, a worker that dies leaves it rendering past
+DOCUMENT_STUCK_AFTER_SECONDS; sweep() (a beat task) queues both again, and
+asking again for such a document queues it at once.
 """
 
+import datetime
 import hashlib
 import logging
 import time
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerError
 
 from conventions.models import (
+    Convention,
     ConventionState,
     Document,
     DocumentFormat,
@@ -153,7 +164,7 @@ def request_document(
             .first()
         )
         if existing is not None:
-            return existing
+            return _revived(existing)
     document.content_hash = digest
     document.version_number = document.version.number if document.version else None
     document.requested_by = user if user and user.is_authenticated else None
@@ -162,14 +173,8 @@ def request_document(
     return document
 
 
-def _request_signed_ready(convention, *, user=None):
-    if convention.state not in (ConventionState.SIGNING, ConventionState.SIGNED):
-        raise DocumentError(
-            "Le document prêt à signer s'émet quand la convention est « À la signature » ; "
-            f"elle est « {convention.get_state_display()} »."
-        )
-    version = convention.current_version
-    issued = (
+def _issued_signed_ready(convention, version):
+    return (
         Document.objects.filter(
             convention=convention, kind=DocumentKind.SIGNED_READY, version=version
         )
@@ -177,9 +182,28 @@ def _request_signed_ready(convention, *, user=None):
         .order_by("requested_at")
         .first()
     )
-    if issued is not None:
+
+
+@transaction.atomic
+def _request_signed_ready(convention, *, user=None):
+    # The convention's row lock makes simultaneous requests wait for the first one.
+    convention = Convention.objects.select_for_update().get(pk=convention.pk)
+    if convention.state not in (ConventionState.SIGNING, ConventionState.SIGNED):
+        raise DocumentError(
+            "Le document prêt à signer s'émet quand la convention est « À la signature » ; "
+            f"elle est « {convention.get_state_display()} »."
+        )
+    version = convention.current_version
+    issued = _issued_signed_ready(convention, version)
+    if issued is not None and not _file_lost(issued):
         # Issued once per frozen version, never regenerated in place.
-        return issued
+        return _revived(issued)
+    if issued is not None:
+        Document.objects.filter(pk=issued.pk).update(
+            state=DocumentState.FAILED,
+            error="Le fichier de ce document prêt à signer a été perdu sur le serveur. Un "
+            "nouveau document a été émis : les signatures doivent porter sur celui-ci.",
+        )
     document = Document(
         convention=convention,
         kind=DocumentKind.SIGNED_READY,
@@ -188,16 +212,127 @@ def _request_signed_ready(convention, *, user=None):
         requested_by=user if user and user.is_authenticated else None,
     )
     _content, document.content_hash = source_hash(document)
-    document.save()
+    try:
+        with transaction.atomic():
+            document.save()
+    except IntegrityError:
+        # Issued meanwhile by a request that did not wait for the lock (another database
+        # connection outside it): the one issued is the one.
+        return _issued_signed_ready(convention, version)
     _enqueue(document)
     return document
 
 
+def _file_lost(document):
+    """A document marked done whose file is no longer in storage (restored database
+    without its media, a file removed by hand)."""
+    if document.state != DocumentState.DONE:
+        return False
+    return not document.file or not document.file.storage.exists(document.file.name)
+
+
+def is_stuck(document, now=None):
+    """Pending for longer than a task can take: its message or its worker was lost."""
+    now = now or timezone.now()
+    limit = datetime.timedelta(seconds=settings.DOCUMENT_STUCK_AFTER_SECONDS)
+    if document.state == DocumentState.RENDERING:
+        return document.started_at is None or document.started_at < now - limit
+    if document.state == DocumentState.WAITING:
+        if document.queued_at is None:
+            return document.requested_at < now - QUEUE_RETRY_DELAY
+        return document.queued_at < now - 3 * limit
+    return False
+
+
+def _revived(document):
+    """The document as asked for again: a lost file is rendered again, a stuck
+    rendering is queued again; anything else is returned as it is."""
+    if _file_lost(document):
+        logger.warning("Stored file of document %s is missing; rendering it again", document.pk)
+        Document.objects.filter(pk=document.pk).update(
+            state=DocumentState.WAITING,
+            file="",
+            file_hash="",
+            error="",
+            queued_at=None,
+            started_at=None,
+        )
+        document.refresh_from_db()
+        _enqueue(document)
+    elif document.is_pending and is_stuck(document):
+        Document.objects.filter(pk=document.pk).update(
+            state=DocumentState.WAITING, queued_at=None, started_at=None
+        )
+        document.refresh_from_db()
+        _enqueue(document)
+    return document
+
+
+def recover_missing_file(document):
+    """Called by a download that found no file: render it again (a signed-ready PDF is
+    issued anew, never silently). Returns the document being produced."""
+    if document.kind == DocumentKind.SIGNED_READY:
+        return _request_signed_ready(document.convention)
+    with transaction.atomic():
+        return _revived(document)
+
+
 def _enqueue(document):
+    document_id = document.pk
+    transaction.on_commit(lambda: dispatch(document_id))
+
+
+def dispatch(document_id):
+    """Queue the rendering of a document. A broker that cannot be reached leaves the
+    document waiting, with no queued_at, for sweep(): the user's request never fails
+    for it (the page says the production is delayed)."""
     from conventions.tasks import render_document_task
 
-    document_id = document.pk
-    transaction.on_commit(lambda: render_document_task.delay(document_id))
+    try:
+        render_document_task.apply_async((document_id,), retry=False)
+    except (BrokerError, OSError):
+        logger.warning("Broker unreachable: document %s stays waiting", document_id)
+        return False
+    Document.objects.filter(pk=document_id, state=DocumentState.WAITING).update(
+        queued_at=timezone.now()
+    )
+    return True
+
+
+# Waiting documents whose queuing failed are tried again after this delay.
+QUEUE_RETRY_DELAY = datetime.timedelta(seconds=30)
+SWEEP_BATCH = 500
+
+
+def sweep(now=None):
+    """Queue again what the broker or a worker lost; fail what kept killing its worker.
+    Returns how many documents were queued again and failed."""
+    now = now or timezone.now()
+    limit = datetime.timedelta(seconds=settings.DOCUMENT_STUCK_AFTER_SECONDS)
+    waiting = Document.objects.filter(state=DocumentState.WAITING)
+    to_queue = list(
+        waiting.filter(
+            queued_at__isnull=True, requested_at__lt=now - QUEUE_RETRY_DELAY
+        ).values_list("pk", flat=True)[:SWEEP_BATCH]
+    ) + list(
+        waiting.filter(queued_at__lt=now - 3 * limit).values_list("pk", flat=True)[:SWEEP_BATCH]
+    )
+    stuck = Document.objects.filter(state=DocumentState.RENDERING, started_at__lt=now - limit)
+    failed = stuck.filter(attempts__gte=settings.DOCUMENT_MAX_ATTEMPTS).update(
+        state=DocumentState.FAILED, error=INTERRUPTED
+    )
+    lost = list(stuck.values_list("pk", flat=True)[:SWEEP_BATCH])
+    Document.objects.filter(pk__in=lost, state=DocumentState.RENDERING).update(
+        state=DocumentState.WAITING, queued_at=None, started_at=None
+    )
+    queued = sum(dispatch(pk) for pk in to_queue + lost)
+    return {"queued": queued, "failed": failed}
+
+
+INTERRUPTED = (
+    "La production du document a été interrompue à plusieurs reprises. L'erreur a été "
+    "signalée à l'administrateur ; vous pouvez demander le document à nouveau."
+)
 
 
 # -- Rendering (worker) --------------------------------------------------------
@@ -206,13 +341,23 @@ def _enqueue(document):
 def render(document_id):
     """Render one document by id; returns its state. Safe to run twice."""
     with transaction.atomic():
-        document = Document.objects.select_for_update().get(pk=document_id)
-        if document.state == DocumentState.DONE:
+        document = Document.objects.select_for_update().filter(pk=document_id).first()
+        if document is None or document.state in (DocumentState.DONE, DocumentState.FAILED):
+            return document.state if document else None
+        if (
+            document.state == DocumentState.RENDERING
+            and document.attempts >= settings.DOCUMENT_MAX_ATTEMPTS
+        ):
+            # Given back by workers that died on it each time: stop trying.
+            document.state = DocumentState.FAILED
+            document.error = INTERRUPTED
+            document.save(update_fields=["state", "error"])
             return document.state
         document.state = DocumentState.RENDERING
         document.attempts += 1
         document.error = ""
-        document.save(update_fields=["state", "attempts", "error"])
+        document.started_at = timezone.now()
+        document.save(update_fields=["state", "attempts", "error", "started_at"])
 
     started = time.perf_counter()
     document = Document.objects.select_related(

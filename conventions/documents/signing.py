@@ -44,6 +44,8 @@ def field_box(box):
 
 def add_signature_fields(data, fields):
     """The PDF with one empty signature field per entry of fields (name, page, box)."""
+    if not fields:
+        return data
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign.fields import SigFieldSpec, append_signature_field
 

@@ -6,14 +6,23 @@ content_hash is the SHA-256 of everything the rendering is made from, so that
 an unchanged request reuses the file already rendered; file_hash is the
 SHA-256 of the stored bytes. States:
 
-- waiting (en attente): recorded, the task is queued once the transaction commits;
-- rendering (en cours): a worker is on it;
+- waiting (en attente): recorded, the task is queued once the transaction commits
+  (queued_at stays empty while the broker cannot be reached: the sweep queues it
+  when the broker is back);
+- rendering (en cours): a worker is on it since started_at (past a limit, the
+  worker was lost and the sweep queues it again);
 - done (prêt): the file is stored and may be downloaded;
 - failed (échec): with a message for the user; asking again queues a new try.
 """
 
+import datetime
+
 from django.db import models
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
+
+# Longer than queuing takes, even against a broker that times out.
+QUEUING_DELAY = datetime.timedelta(seconds=10)
 
 
 class DocumentKind(models.TextChoices):
@@ -107,6 +116,8 @@ class Document(models.Model):
         related_name="+",
     )
     requested_at = models.DateTimeField("demandé le", auto_now_add=True)
+    queued_at = models.DateTimeField("mis en file le", null=True, blank=True)
+    started_at = models.DateTimeField("production commencée le", null=True, blank=True)
     rendered_at = models.DateTimeField("produit le", null=True, blank=True)
     render_seconds = models.FloatField("durée de production (s)", null=True, blank=True)
     attempts = models.PositiveSmallIntegerField("tentatives", default=0)
@@ -117,7 +128,21 @@ class Document(models.Model):
         verbose_name = "document produit"
         verbose_name_plural = "documents produits"
         ordering = ["convention", "-requested_at"]
-        indexes = [models.Index(fields=["convention", "kind", "state"])]
+        indexes = [
+            models.Index(fields=["convention", "kind", "state"]),
+            models.Index(fields=["state", "requested_at"]),
+        ]
+        constraints = [
+            # The people signing must all sign the same bytes: one issued signed-ready
+            # PDF per frozen version (a failed one may be replaced).
+            models.UniqueConstraint(
+                fields=["version"],
+                condition=models.Q(kind="signed_ready") & ~models.Q(state="failed"),
+                name="one_signed_ready_per_version",
+                violation_error_message="Un document prêt à signer existe déjà pour cette "
+                "version.",
+            )
+        ]
 
     def __str__(self):
         return f"{self.label} – {self.convention}"
@@ -140,6 +165,21 @@ class Document(models.Model):
     @property
     def is_pending(self):
         return self.state in (DocumentState.WAITING, DocumentState.RENDERING)
+
+    def is_delayed(self, now=None):
+        """Waiting for a broker that could not be reached when it was asked for (the
+        task is queued a few seconds after the request commits, or never)."""
+        now = now or timezone.now()
+        return (
+            self.state == DocumentState.WAITING
+            and self.queued_at is None
+            and self.requested_at is not None
+            and self.requested_at < now - QUEUING_DELAY
+        )
+
+    @property
+    def is_delayed_now(self):
+        return self.is_delayed()
 
     @property
     def filename(self):

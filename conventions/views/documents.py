@@ -15,6 +15,10 @@ from conventions.documents.signing import SignedCopyRefused
 from conventions.models import Document, DocumentFormat, DocumentKind, DocumentState
 
 MAX_SIGNED_COPY_BYTES = 40 * 1024 * 1024
+DELAYED = (
+    "Le service de production des documents est momentanément indisponible : la "
+    "production reprendra d'elle-même dès son retour."
+)
 
 
 def _is_htmx(request):
@@ -36,6 +40,9 @@ def _section_context(request, convention):
         "convention": convention,
         "documents": documents,
         "pending": any(d.is_pending for d in documents),
+        # Only documents waiting for the broker to come back: poll slowly.
+        "delayed_only": all(d.is_delayed() for d in documents if d.is_pending),
+        "delayed_message": DELAYED,
         "can_edit": editable,
         "deliberation_parties": parties,
         "amendments": list(convention.amendments.all()) if editable else [],
@@ -116,8 +123,15 @@ def document_download(request, pk, document_pk):
     document = get_object_or_404(
         Document.objects.filter(convention=convention, state=DocumentState.DONE), pk=document_pk
     )
-    if not document.file:
-        raise Http404
+    if not document.file or not document.file.storage.exists(document.file.name):
+        service.recover_missing_file(document)
+        messages.warning(
+            request,
+            f"{document.label} : le fichier est introuvable sur le serveur (sauvegarde "
+            "restaurée sans ses fichiers ?). Il est produit à nouveau ; téléchargez-le dans "
+            "un instant.",
+        )
+        return redirect("conventions:documents", pk=convention.pk)
     content_type = {
         DocumentFormat.PDF: "application/pdf",
         DocumentFormat.DOCX: (
