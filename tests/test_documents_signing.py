@@ -269,3 +269,35 @@ def test_putting_to_signature_issues_the_signed_ready_pdf(
     assert document.kind == DocumentKind.SIGNED_READY
     assert document.state == DocumentState.DONE
     assert len(document.signature_fields) == 2
+
+
+def _flip_last_signature_byte(value):
+    """The signature value ends the CMS structure, before the zero padding."""
+    last = len(value.rstrip(b"0")) - 1
+    flipped = b"1" if value[last : last + 1] != b"1" else b"2"
+    return value[:last] + flipped + value[last + 1 :]
+
+
+def _signature_contents(data):
+    """Where the hexadecimal signature value of the last signature lies in the file."""
+    start = data.rindex(b"/Contents <") + len(b"/Contents <")
+    return start, data.index(b">", start)
+
+
+@pytest.mark.parametrize(
+    "craft",
+    [
+        pytest.param(_flip_last_signature_byte, id="a-changed-byte"),
+        pytest.param(lambda value: b"30" + b"ff" * ((len(value) - 2) // 2), id="broken-asn1"),
+        pytest.param(lambda value: b"0" * len(value), id="empty-signature"),
+    ],
+)
+def test_a_crafted_signature_is_refused_with_a_french_reason(issued, craft):
+    data = sign(issued_bytes(issued), field(issued, "KOENIG"))
+    start, end = _signature_contents(data)
+    crafted = data[:start] + craft(data[start:end]) + data[end:]
+    assert len(crafted) == len(data)
+
+    with pytest.raises(SignedCopyRefused, match="signature"):
+        accept_signed_copy(issued, crafted)
+    assert not SignedCopy.objects.exists()

@@ -94,9 +94,25 @@ class Verification:
         return "\n".join(lines + self.notes)
 
 
+# What a crafted or damaged file makes pyHanko, asn1crypto or the certificate
+# validator raise while parsing: a refusal, never a server error.
+CRAFTED_OR_CORRUPTED = (
+    ValueError,
+    KeyError,
+    TypeError,
+    AttributeError,
+    IndexError,
+    OverflowError,
+)
+UNREADABLE_SIGNATURE = (
+    "Le PDF déposé ou sa signature électronique est illisible ou corrompu : il ne peut pas "
+    "être vérifié. Déposez le fichier tel que le logiciel de signature l'a produit."
+)
+
+
 def verify_signed_copy(issued, returned, fields, *, trust_roots=()):
     """Check a returned PDF against the issued one; raise SignedCopyRefused with the reason."""
-    from pyhanko.pdf_utils.misc import PdfReadError
+    from pyhanko.pdf_utils.misc import PdfError
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.diff_analysis import DEFAULT_DIFF_POLICY, ModificationLevel
     from pyhanko.sign.diff_analysis.commons import SuspiciousModification
@@ -104,6 +120,7 @@ def verify_signed_copy(issued, returned, fields, *, trust_roots=()):
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko_certvalidator import ValidationContext
 
+    unreadable = (*CRAFTED_OR_CORRUPTED, PdfError)
     if not returned.startswith(b"%PDF"):
         raise SignedCopyRefused("Le fichier déposé n'est pas un PDF.")
     if not returned.startswith(issued):
@@ -117,8 +134,8 @@ def verify_signed_copy(issued, returned, fields, *, trust_roots=()):
         reader = PdfFileReader(BytesIO(returned))
         issued_revision = PdfFileReader(BytesIO(issued)).xrefs.total_revisions - 1
         signatures = list(reader.embedded_signatures)
-    except (PdfReadError, ValueError, KeyError) as error:
-        raise SignedCopyRefused(f"Le PDF déposé est illisible : {error}.") from error
+    except unreadable as error:
+        raise SignedCopyRefused(UNREADABLE_SIGNATURE) from error
     if not signatures:
         raise SignedCopyRefused(
             "Le fichier déposé ne contient aucune signature électronique : rien à enregistrer."
@@ -126,6 +143,8 @@ def verify_signed_copy(issued, returned, fields, *, trust_roots=()):
 
     try:
         diff = DEFAULT_DIFF_POLICY.review_file(reader, issued_revision, doc_mdp=MDPPerm.FILL_FORMS)
+    except unreadable as error:
+        raise SignedCopyRefused(UNREADABLE_SIGNATURE) from error
     except SuspiciousModification as error:
         raise SignedCopyRefused(
             "Le contenu signé diffère du document émis : des modifications autres que des "
@@ -149,7 +168,13 @@ def verify_signed_copy(issued, returned, fields, *, trust_roots=()):
                 f"Une signature occupe le champ « {signature.field_name} », qui n'appartient "
                 "pas au document émis."
             )
-        status = validate_pdf_signature(signature, context)
+        try:
+            status = validate_pdf_signature(signature, context)
+        except unreadable as error:
+            raise SignedCopyRefused(
+                f"La signature de {entry['signer']} est illisible ou corrompue : elle ne peut "
+                "pas être vérifiée."
+            ) from error
         if not (status.intact and status.valid):
             raise SignedCopyRefused(
                 f"La signature de {entry['signer']} n'est pas valide : le contenu a changé "
