@@ -31,7 +31,13 @@ class ConventionFilter(django_filters.FilterSet):
         queryset=Department.objects.none(),
         empty_label="Tous les départements",
     )
-    year = django_filters.NumberFilter(label="Période couvrant l'année", method="filter_year")
+    year = django_filters.NumberFilter(
+        label="Période couvrant l'année",
+        method="filter_year",
+        min_value=2000,
+        max_value=2100,
+        decimal_places=0,
+    )
     theme = django_filters.ModelChoiceFilter(
         label="Thématique",
         field_name="themes",
@@ -76,4 +82,5 @@ class ConventionFilter(django_filters.FilterSet):
         return queryset.filter(state=value)
 
     def filter_year(self, queryset, name, value):
-        return queryset.filter(start_date__year__lte=value, end_date__year__gte=value)
+        year = int(value)
+        return queryset.filter(start_date__year__lte=year, end_date__year__gte=year)

@@ -144,6 +144,10 @@ class BaseFundingFormSet(forms.BaseInlineFormSet):
         super().__init__(*args, **kwargs)
 
 
+# Rows a page may post at most: far above real sheets (2 to 5 indicators, a few
+# funders), and low enough that a forged TOTAL_FORMS cannot build thousands of forms.
+MAX_ROWS = 30
+
 FundingFormSet = forms.inlineformset_factory(
     ActionSheet,
     Funding,
@@ -151,6 +155,9 @@ FundingFormSet = forms.inlineformset_factory(
     formset=BaseFundingFormSet,
     extra=2,
     can_delete=True,
+    max_num=MAX_ROWS,
+    absolute_max=MAX_ROWS,
+    validate_max=True,
 )
 
 
@@ -163,7 +170,14 @@ class IndicatorTargetForm(forms.ModelForm):
 
 
 IndicatorTargetFormSet = forms.inlineformset_factory(
-    Indicator, IndicatorTarget, form=IndicatorTargetForm, extra=1, can_delete=True
+    Indicator,
+    IndicatorTarget,
+    form=IndicatorTargetForm,
+    extra=1,
+    can_delete=True,
+    max_num=MAX_ROWS,
+    absolute_max=MAX_ROWS,
+    validate_max=True,
 )
 
 
@@ -210,6 +224,8 @@ class BaseIndicatorFormSet(forms.BaseInlineFormSet):
         return form
 
     def is_valid(self):
+        if not self.is_bound:
+            return False
         # Indicators first: their kind, just typed, is what the targets are checked against.
         valid = super().is_valid()
         for form in self.forms:
@@ -243,4 +259,7 @@ IndicatorFormSet = forms.inlineformset_factory(
     formset=BaseIndicatorFormSet,
     extra=1,
     can_delete=True,
+    max_num=MAX_ROWS,
+    absolute_max=MAX_ROWS,
+    validate_max=True,
 )

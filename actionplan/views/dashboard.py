@@ -12,6 +12,8 @@ from conventions.access import visible_convention
 from conventions.models import Convention
 
 QUARTER_PARAMETER = re.compile(r"(\d{4})-T([1-4])")
+# CTGs replaced the CEJ from 2020; nothing is followed outside these years.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
 def _chosen_quarter(request, allowed, default):
@@ -19,6 +21,8 @@ def _chosen_quarter(request, allowed, default):
     if not chosen:
         return default
     year, quarter = int(chosen[1]), int(chosen[2])
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise Http404("Ce trimestre est hors des années suivies.")
     if allowed is not None and (year, quarter) not in allowed:
         raise Http404("Ce trimestre n'appartient pas à la période de la convention.")
     return year, quarter

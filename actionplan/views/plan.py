@@ -224,15 +224,21 @@ def objective_delete(request, pk, objective_pk):
 # Action sheets
 
 
+def _id_parameter(request, name):
+    """An id from the query string, or None when absent or not an id."""
+    value = request.GET.get(name, "")
+    return int(value) if value.isdigit() and len(value) < 12 else None
+
+
 def _initial_placement(request, convention):
     """Axis and objective proposed by the editor's "add a sheet" links, if they are ours."""
     initial = {}
     objective = Objective.objects.filter(
-        axis__convention=convention, pk=request.GET.get("objectif") or None
+        axis__convention=convention, pk=_id_parameter(request, "objectif")
     ).first()
     if objective:
         return {"axis": objective.axis_id, "objective": objective.pk}
-    axis = convention.axes.filter(pk=request.GET.get("axe") or None).first()
+    axis = convention.axes.filter(pk=_id_parameter(request, "axe")).first()
     if axis:
         initial["axis"] = axis.pk
     return initial
@@ -292,7 +298,8 @@ def sheet_indicators(request, pk, sheet_pk):
     if refused:
         return refused
     sheet = get_object_or_404(convention.action_sheets, pk=sheet_pk)
-    formset = IndicatorFormSet(request.POST or None, instance=sheet, prefix="indicateurs")
+    posted = request.POST if request.method == "POST" else None
+    formset = IndicatorFormSet(posted, instance=sheet, prefix="indicateurs")
     if request.method == "POST" and formset.is_valid():
         with transaction.atomic():
             formset.save()

@@ -1,0 +1,102 @@
+"""Inputs a browser can send that once answered HTTP 500: each is a 404 or a French message."""
+
+import pytest
+from django.urls import reverse
+
+from actionplan.models import Indicator
+from conventions.models import PartyRole
+from partners.models import Role
+from tests.factories import (
+    ActionSheetFactory,
+    AxisFactory,
+    ConventionFactory,
+    IndicatorFactory,
+    PartyFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def convention():
+    convention = ConventionFactory()
+    PartyFactory(convention=convention, organisation=convention.caf, role=PartyRole.CAF)
+    PartyFactory(convention=convention, organisation=convention.lead_authority, role=PartyRole.LEAD)
+    return convention
+
+
+@pytest.fixture
+def adviser(client, convention):
+    user = UserFactory(role=Role.ADVISER, organisation=convention.caf)
+    client.force_login(user)
+    return user
+
+
+@pytest.mark.parametrize(
+    ("year", "message"),
+    [
+        ("0", "supérieure ou égale à 2000"),
+        ("-5", "supérieure ou égale à 2000"),
+        ("10000", "inférieure ou égale à 2100"),
+        ("1e9", "inférieure ou égale à 2100"),
+        ("abc", "Saisissez un nombre"),
+    ],
+)
+def test_a_year_filter_out_of_range_is_a_french_message_not_an_error(
+    client, adviser, year, message
+):
+    response = client.get(reverse("conventions:list"), {"year": year})
+
+    assert response.status_code == 200
+    assert message in response.content.decode()
+
+
+@pytest.mark.parametrize("quarter", ["0000-T1", "9999-T4", "2026-T9", "x"])
+def test_an_impossible_quarter_of_the_caf_follow_up_is_not_an_error(client, adviser, quarter):
+    response = client.get(reverse("actionplan:caf_followup"), {"trimestre": quarter})
+
+    assert response.status_code in (200, 404)
+
+
+def test_a_forged_objective_in_the_new_sheet_link_is_ignored(client, adviser, convention):
+    AxisFactory(convention=convention)
+
+    response = client.get(
+        reverse("actionplan:sheet_create", args=[convention.pk]), {"objectif": "abc", "axe": "x"}
+    )
+
+    assert response.status_code == 200
+
+
+@pytest.fixture
+def sheet(convention):
+    return ActionSheetFactory(axis=AxisFactory(convention=convention))
+
+
+def test_an_empty_post_of_the_indicators_is_refused_and_writes_nothing(
+    client, adviser, convention, sheet
+):
+    IndicatorFactory(action_sheet=sheet)
+
+    response = client.post(reverse("actionplan:sheet_indicators", args=[convention.pk, sheet.pk]))
+
+    assert response.status_code == 200
+    assert "ManagementForm" in response.content.decode()
+    assert Indicator.objects.filter(action_sheet=sheet).count() == 1
+
+
+def test_a_formset_claiming_thousands_of_rows_is_capped(client, adviser, convention, sheet):
+    response = client.post(
+        reverse("actionplan:sheet_indicators", args=[convention.pk, sheet.pk]),
+        {
+            "indicateurs-TOTAL_FORMS": "2000",
+            "indicateurs-INITIAL_FORMS": "0",
+            "indicateurs-MIN_NUM_FORMS": "0",
+            "indicateurs-MAX_NUM_FORMS": "1000",
+        },
+    )
+
+    assert response.status_code == 200
+    assert response.context["formset"].total_form_count() <= 100
+    assert not Indicator.objects.filter(action_sheet=sheet).exists()
