@@ -329,6 +329,11 @@ def _write_table(sheet, table):
     sheet.append([column.header for column in table.columns])
     for row in table.rows:
         sheet.append(row)
+        for cell in sheet[sheet.max_row]:
+            if cell.data_type == "f":
+                # Text typed by a user that starts with "=": openpyxl would store it as
+                # a formula that Excel runs on opening. It stays text.
+                cell.data_type = "s"
     for index, column in enumerate(table.columns, start=1):
         letter = get_column_letter(index)
         sheet.column_dimensions[letter].width = column.width
@@ -367,9 +372,17 @@ def csv_text(convention, table_name):
     return stream.getvalue()
 
 
+# A spreadsheet opening a CSV runs a cell starting with one of these as a formula
+# (CSV injection): such text is written with a leading apostrophe, which
+# spreadsheets show as plain text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _csv_value(value):
     if value is None:
         return ""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
     if isinstance(value, Decimal):
         if value == value.to_integral_value():
             return str(int(value))

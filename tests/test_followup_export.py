@@ -256,3 +256,25 @@ def test_export_reads_a_fixed_number_of_queries(setting, django_assert_max_num_q
     more = signed_convention(sheets=6, quarters=((2026, 1), (2026, 2), (2026, 3)))
     with django_assert_max_num_queries(len(few.captured_queries)):
         export.workbook(more.convention)
+
+
+def test_text_that_looks_like_a_formula_stays_text_in_every_export(setting):
+    cooperation = setting.users["cooperation"]
+    entry = setting.entries[(2, 2026, 1)]
+    followup.save_entry(
+        cooperation,
+        entry,
+        entry.revision,
+        entry_data(achievements='=HYPERLINK("http://exemple.invalid","cliquer")'),
+        submit=True,
+    )
+
+    detailed = read_back(setting.convention)["Suivi détaillé"]
+    cells = [cell for row in detailed.iter_rows() for cell in row]
+    formula = next(cell for cell in cells if str(cell.value).startswith("=HYPERLINK"))
+    assert formula.data_type == "s"
+    text = export.csv_text(setting.convention, "suivi")
+    assert "'=HYPERLINK" in text
+    assert ";=HYPERLINK" not in text
+    assert export._csv_value("-12 places") == "'-12 places"
+    assert export._csv_value("@SUM(A1)") == "'@SUM(A1)"
