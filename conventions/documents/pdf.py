@@ -49,10 +49,41 @@ def render_html(template_name, doc):
     return render_to_string(template_name, {"doc": doc, "css": stylesheet()})
 
 
+class ForbiddenResource(ValueError):
+    """A resource a document may not load; WeasyPrint skips it with a warning."""
+
+
+def check_resource(url):
+    """Documents embed their images as data URIs: nothing else is fetched, neither the
+    network nor a file outside the project's static files, whatever a user typed."""
+    if url.startswith("data:"):
+        return
+    if url.startswith("file://"):
+        static = (Path(settings.BASE_DIR) / "static").resolve()
+        path = Path(url.removeprefix("file://").split("?")[0]).resolve()
+        if path.is_relative_to(static) and path.is_file():
+            return
+    raise ForbiddenResource(f"Ressource refusée dans un document : {url[:200]}")
+
+
+@cache
+def _url_fetcher():
+    from weasyprint.urls import URLFetcher
+
+    class SafeURLFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            check_resource(url)
+            return super().fetch(url, headers)
+
+    return SafeURLFetcher(allowed_protocols=("data", "file"), allow_redirects=False)
+
+
 def html_to_pdf(html, *, title="", author=""):
     from weasyprint import HTML
 
-    document = HTML(string=html, base_url=str(settings.BASE_DIR)).render()
+    document = HTML(
+        string=html, base_url=str(settings.BASE_DIR), url_fetcher=_url_fetcher()
+    ).render()
     boxes = {}
     for index, page in enumerate(document.pages):
         page_height = page.height
