@@ -9,7 +9,7 @@ from io import StringIO
 
 import pytest
 from django.apps import apps
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.test.utils import override_settings
 
@@ -38,7 +38,7 @@ def demo_output(django_db_setup, django_db_blocker):
         transaction.atomic(),
     ):
         out = StringIO()
-        call_command("load_demo", stdout=out)
+        call_command("load_demo", force=True, stdout=out)
         yield out.getvalue()
         transaction.set_rollback(True)
 
@@ -278,7 +278,26 @@ def test_second_run_changes_nothing(demo_output, db):
     before = _counts()
     pma_before = Convention.objects.values().get(reference="pma-2023-2027")
     out = StringIO()
-    call_command("load_demo", stdout=out)
+    call_command("load_demo", force=True, stdout=out)
     assert _counts() == before
     assert Convention.objects.values().get(reference="pma-2023-2027") == pma_before
     assert "rien n'a changé" in out.getvalue()
+
+
+def test_refuses_to_run_outside_development_without_force(settings, db):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG est désactivé"):
+        call_command("load_demo", skip_territories=True, stdout=StringIO())
+
+
+def test_a_second_run_never_resets_a_password_or_rights(demo_output, db):
+    adviser = User.objects.get(username="conseiller.doubs")
+    adviser.set_password("un-secret-choisi-par-elle")
+    adviser.role = Role.READER
+    adviser.save()
+
+    call_command("load_demo", force=True, stdout=StringIO())
+
+    adviser.refresh_from_db()
+    assert adviser.check_password("un-secret-choisi-par-elle")
+    assert adviser.role == Role.READER

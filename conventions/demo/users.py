@@ -71,34 +71,30 @@ def _organisation(key):
 
 
 def load_users(tally):
-    """Create or update the demo accounts; return them by username."""
+    """Create the demo accounts that do not exist; return them by username.
+
+    An account that exists is left as it is: a second run never resets anyone's
+    password or rights (an administrator may have changed them, or a real person
+    may use that name).
+    """
     users = {}
     for spec in DEMO_USERS:
-        is_admin = spec["role"] == Role.ADMINISTRATOR
-        values = {
-            "email": spec["email"],
-            "first_name": spec["first_name"],
-            "last_name": spec["last_name"],
-            "role": spec["role"],
-            "organisation": _organisation(spec["organisation"]),
-            "is_staff": is_admin,
-            "is_superuser": is_admin,
-            "is_active": True,
-        }
         user = User.objects.filter(username=spec["username"]).first()
-        created = user is None
-        if created:
-            user = User(username=spec["username"])
-        changed = created or any(getattr(user, name) != value for name, value in values.items())
-        for name, value in values.items():
-            setattr(user, name, value)
-        # Hashing again would write a new salt at every run: only when it differs.
-        if created or not user.check_password(spec["password"]):
+        if user is None:
+            is_admin = spec["role"] == Role.ADMINISTRATOR
+            user = User(
+                username=spec["username"],
+                email=spec["email"],
+                first_name=spec["first_name"],
+                last_name=spec["last_name"],
+                role=spec["role"],
+                organisation=_organisation(spec["organisation"]),
+                is_staff=is_admin,
+                is_superuser=is_admin,
+            )
             user.set_password(spec["password"])
-            changed = True
-        if changed:
             user.full_clean()
             user.save()
-            tally.add(User, created=created)
+            tally.add(User, created=True)
         users[spec["username"]] = user
     return users

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from conventions.demo import DEMO_USERS, load_demo
@@ -17,8 +18,19 @@ class Command(BaseCommand):
             action="store_true",
             help="Ne pas relancer import_territories (référentiel déjà importé).",
         )
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Charger la démonstration même hors mode développement (DEBUG désactivé).",
+        )
 
-    def handle(self, *args, skip_territories=False, **options):
+    def handle(self, *args, skip_territories=False, force=False, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "Refusé : DEBUG est désactivé, ce qui ressemble à une production. La "
+                "démonstration crée des comptes au mot de passe connu ; relancez avec --force "
+                "si c'est vraiment voulu."
+            )
         try:
             tally, conventions, users = load_demo(
                 import_territories=not skip_territories, stdout=self.stdout
