@@ -49,3 +49,72 @@ def test_password_reset_by_email(client):
 def test_an_english_browser_still_gets_french(client):
     page = client.get(reverse("login"), headers={"accept-language": "en-US,en;q=0.9"})
     assert "Nom d’utilisateur" in page.content.decode()
+
+
+@pytest.fixture
+def throttled(settings):
+    settings.AXES_ENABLED = True
+    settings.AXES_FAILURE_LIMIT = 3
+
+
+def _try(client, url, username, password):
+    return client.post(url, {"username": username, "password": password})
+
+
+@pytest.mark.parametrize("login", ["login", "admin:login"])
+def test_repeated_failures_lock_the_account_out_even_with_the_right_password(
+    client, throttled, login
+):
+    UserFactory(username="conseiller.doubs", is_staff=True)
+    url = reverse(login)
+    for _ in range(3):
+        _try(client, url, "conseiller.doubs", "mauvais")
+
+    locked = _try(client, url, "conseiller.doubs", "motdepasse-de-test")
+
+    assert locked.status_code == 429
+    page = locked.content.decode()
+    assert "Connexion suspendue" in page
+    assert "15 minutes" in page
+    assert "_auth_user_id" not in client.session
+
+
+def test_repeated_failures_from_one_address_lock_other_accounts_out(client, throttled):
+    UserFactory(username="lecteur.valentigney")
+    for name in ("inconnu.1", "inconnu.2", "inconnu.3"):
+        _try(client, reverse("login"), name, "mauvais")
+
+    locked = _try(client, reverse("login"), "lecteur.valentigney", "motdepasse-de-test")
+
+    assert locked.status_code == 429
+
+
+def test_an_administrator_unlocks_by_resetting_the_attempts(client, throttled):
+    from axes.utils import reset
+
+    UserFactory(username="conseiller.doubs")
+    for _ in range(3):
+        _try(client, reverse("login"), "conseiller.doubs", "mauvais")
+
+    reset(username="conseiller.doubs")
+
+    assert (
+        _try(client, reverse("login"), "conseiller.doubs", "motdepasse-de-test").status_code == 302
+    )
+
+
+def test_a_success_forgets_earlier_failures(client, throttled):
+    UserFactory(username="conseiller.doubs")
+    for _ in range(2):
+        _try(client, reverse("login"), "conseiller.doubs", "mauvais")
+    assert (
+        _try(client, reverse("login"), "conseiller.doubs", "motdepasse-de-test").status_code == 302
+    )
+    client.post(reverse("logout"))
+
+    for _ in range(2):
+        _try(client, reverse("login"), "conseiller.doubs", "mauvais")
+
+    assert (
+        _try(client, reverse("login"), "conseiller.doubs", "motdepasse-de-test").status_code == 302
+    )
