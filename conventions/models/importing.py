@@ -6,6 +6,7 @@ as read, then as corrected on the review page.
 """
 
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 
 class ImportState(models.TextChoices):
@@ -54,6 +55,9 @@ class ConventionImport(models.Model):
         blank=True,
         related_name="+",
     )
+
+    # Who corrected what on the review page, and who confirmed.
+    history = HistoricalRecords(excluded_fields=["uploaded_at"])
 
     class Meta:
         verbose_name = "import de convention"
