@@ -232,4 +232,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # django-axes reports every login at INFO; lockouts stay visible at WARNING.
+    "loggers": {"axes": {"level": "WARNING"}},
 }
