@@ -52,7 +52,7 @@ def prepare():
     call_command("migrate", verbosity=0)
     if not Convention.objects.filter(reference="pma-2023-2027").exists():
         print("Chargement de la démo (une fois)...")
-        call_command("load_demo", stdout=io.StringIO())
+        call_command("load_demo", force=True, stdout=io.StringIO())
 
 
 def start_worker():

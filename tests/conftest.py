@@ -78,6 +78,6 @@ def demo(django_db_setup, django_db_blocker):
         override_settings(PASSWORD_HASHERS=hashers),
         transaction.atomic(),
     ):
-        call_command("load_demo", stdout=StringIO())
+        call_command("load_demo", force=True, stdout=StringIO())
         yield
         transaction.set_rollback(True)

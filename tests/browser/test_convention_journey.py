@@ -33,7 +33,7 @@ def sign_in(page, live_server, username):
 
 
 def test_adviser_runs_a_new_convention_to_signature(page, live_server, screenshots):
-    call_command("load_demo", stdout=StringIO())
+    call_command("load_demo", force=True, stdout=StringIO())
     today = datetime.date.today()
 
     sign_in(page, live_server, "conseiller.hautrhin")

@@ -17,7 +17,7 @@ PASSWORD = "demo-ctg-2026"
 def test_adviser_produces_and_downloads_the_draft_convention_pdf(
     page, live_server, screenshots, tmp_path
 ):
-    call_command("load_demo", stdout=StringIO())
+    call_command("load_demo", force=True, stdout=StringIO())
     convention = Convention.objects.get(reference="val-d-argent-2026-2030")
 
     page.goto(f"{live_server.url}/compte/login/")

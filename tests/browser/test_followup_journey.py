@@ -33,7 +33,7 @@ def sign_in(page, live_server, username):
 def test_territory_submits_and_the_caf_validates_then_reads_the_dashboard(
     page, live_server, screenshots
 ):
-    call_command("load_demo", stdout=StringIO())
+    call_command("load_demo", force=True, stdout=StringIO())
     pma = Convention.objects.get(reference="pma-2023-2027")
     User.objects.create_user(
         "cooperation.pma",

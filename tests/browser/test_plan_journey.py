@@ -27,7 +27,7 @@ def sign_in(page, live_server, username):
 
 
 def test_adviser_writes_the_plan_and_a_reader_reads_it(page, live_server, screenshots):
-    call_command("load_demo", stdout=StringIO())
+    call_command("load_demo", force=True, stdout=StringIO())
     vda = Convention.objects.get(reference="val-d-argent-2026-2030")
     pma = Convention.objects.get(reference="pma-2023-2027")
     Meeting.objects.create(
