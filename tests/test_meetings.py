@@ -84,6 +84,7 @@ def test_adviser_records_a_meeting_with_its_minutes(client, pma):
     response = client.get(url("meeting_minutes", pma, meeting.pk))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("attachment;")
     assert b"".join(response.streaming_content).startswith(b"%PDF-")
 
     login(client, "conseiller.hautrhin")

@@ -92,6 +92,7 @@ def meeting_minutes(request, pk, meeting_pk):
         raise Http404
     return FileResponse(
         meeting.minutes.open("rb"),
+        as_attachment=True,
         content_type="application/pdf",
         filename=f"compte-rendu-{meeting.kind}-{meeting.date:%Y-%m-%d}.pdf",
     )
