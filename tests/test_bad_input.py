@@ -100,3 +100,14 @@ def test_a_formset_claiming_thousands_of_rows_is_capped(client, adviser, convent
     assert response.status_code == 200
     assert response.context["formset"].total_form_count() <= 100
     assert not Indicator.objects.filter(action_sheet=sheet).exists()
+
+
+def test_a_request_larger_than_any_upload_is_refused_before_it_is_read(client, adviser):
+    response = client.post(
+        reverse("conventions:list"), data=b"x", content_type="application/pdf",
+        CONTENT_LENGTH=str(60 * 1024 * 1024),
+    )  # fmt: skip
+
+    assert response.status_code == 413
+    assert "Envoi trop volumineux" in response.content.decode()
+    assert "dépasse 50,0" in response.content.decode()

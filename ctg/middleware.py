@@ -1,0 +1,28 @@
+"""Project-wide request guards."""
+
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.template.response import TemplateResponse
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse a request whose announced body exceeds MAX_REQUEST_BYTES before Django
+    reads it: an upload larger than any legitimate file never reaches the disk.
+    The reverse proxy should refuse them even earlier (docs/deployment.md)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.MAX_REQUEST_BYTES:
+            return TemplateResponse(
+                request,
+                "request_too_large.html",
+                {"limit": filesizeformat(settings.MAX_REQUEST_BYTES)},
+                status=413,
+            ).render()
+        return self.get_response(request)
