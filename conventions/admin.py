@@ -333,7 +333,7 @@ class ConventionVersionAdmin(admin.ModelAdmin):
 
 
 @admin.register(ConventionImport)
-class ConventionImportAdmin(admin.ModelAdmin):
+class ConventionImportAdmin(HistoryAdmin):
     """Uploaded documents are kept as sources: read here, changed only through the application."""
 
     list_display = ["filename", "caf", "state", "uploaded_at", "uploaded_by", "convention"]

@@ -273,7 +273,7 @@ class OrganisationKindFilter(admin.ChoicesFieldListFilter):
 
 
 @admin.register(User)
-class UserAdmin(FrenchPermissionsMixin, BaseUserAdmin):
+class UserAdmin(FrenchPermissionsMixin, HistoryAdmin, BaseUserAdmin):
     permission_fields = ("user_permissions",)
     fieldsets = [
         *BaseUserAdmin.fieldsets[:2],

@@ -57,8 +57,8 @@ def test_every_model_and_field_has_a_french_label(model):
         )
 
 
-# Users are auth records; a frozen version is immutable by design.
-WITHOUT_HISTORY = {"User", "ConventionVersion"}
+# A frozen version is immutable by design.
+WITHOUT_HISTORY = {"ConventionVersion"}
 
 
 @pytest.mark.parametrize(

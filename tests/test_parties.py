@@ -158,3 +158,24 @@ def test_outsider_adviser_gets_404(client, convention):
     )
     assert client.get(reverse("conventions:parties", args=[convention.pk])).status_code == 404
     assert Representative.objects.count() == 4
+
+
+def test_who_changed_a_partys_signing_people_is_in_its_history():
+    party = PartyFactory()
+    mayor = RepresentativeFactory(organisation=party.organisation)
+    party.signatories.set([mayor])
+
+    latest = party.history.latest()
+    assert [row.representative_id for row in latest.signatories.all()] == [mayor.pk]
+
+
+def test_a_change_of_role_of_a_user_is_in_their_history():
+    user = UserFactory(role=Role.READER)
+    user.role = Role.ADVISER
+    user.save()
+
+    assert [record.role for record in user.history.order_by("history_id")] == [
+        Role.READER,
+        Role.ADVISER,
+    ]
+    assert not hasattr(user.history.latest(), "password")

@@ -175,7 +175,7 @@ class Convention(models.Model):
         related_name="+",
     )
 
-    history = HistoricalRecords(excluded_fields=["created_at"])
+    history = HistoricalRecords(excluded_fields=["created_at"], m2m_fields=[themes, equipment])
     objects = ConventionQuerySet.as_manager()
 
     class Meta:

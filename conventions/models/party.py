@@ -49,7 +49,7 @@ class Party(models.Model):
         help_text="L'organe délibérant doit approuver la convention avant la signature.",
     )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[signatories])
 
     class Meta:
         verbose_name = "partie"

@@ -1,6 +1,7 @@
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 
 class Role(models.TextChoices):
@@ -24,6 +25,9 @@ class User(AbstractUser):
         related_name="users",
         help_text="La Caf d'un conseiller, la collectivité d'un chargé de coopération.",
     )
+
+    # Who changed a person's role, organisation or access; never their password.
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     class Meta:
         verbose_name = "utilisateur"
