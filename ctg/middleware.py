@@ -1,6 +1,8 @@
 """Project-wide request guards."""
 
 from django.conf import settings
+from django.db import DatabaseError, connection
+from django.http import HttpResponse
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 
@@ -26,3 +28,25 @@ class RequestSizeLimitMiddleware:
                 status=413,
             ).render()
         return self.get_response(request)
+
+
+class HealthCheckMiddleware:
+    """GET /sante/ answers "ok" when the application and its database answer, before
+    any host, HTTPS or login check: the container's health check calls it directly."""
+
+    PATH = "/sante/"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path != self.PATH:
+            return self.get_response(request)
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 1")
+        except DatabaseError:
+            return HttpResponse(
+                "base de données injoignable", status=503, content_type="text/plain"
+            )
+        return HttpResponse("ok", content_type="text/plain")

@@ -7,6 +7,7 @@ ALLOWED_HOSTS and the e-mail variables (see docs/deployment.md).
 """
 
 import datetime
+from email.utils import parseaddr
 from pathlib import Path
 
 import environ
@@ -43,6 +44,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "ctg.middleware.HealthCheckMiddleware",
     "ctg.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -157,6 +159,28 @@ TERRITORIES_DATA_DIR = env.path(
     default=BASE_DIR / "node_modules" / "@etalab" / "decoupage-administratif" / "data",
 )
 
+# Several web and worker machines share the uploaded and generated files through
+# S3-compatible object storage (django-storages): set S3_BUCKET (and the endpoint
+# and keys of the provider, or MinIO). Files are never public: downloads go
+# through the application's scoped views.
+S3_BUCKET = env.str("S3_BUCKET", default="")
+if S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": env.str("S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("S3_REGION", default="") or None,
+            "access_key": env.str("S3_ACCESS_KEY", default="") or None,
+            "secret_key": env.str("S3_SECRET_KEY", default="") or None,
+            "location": env.str("S3_PREFIX", default=""),
+            "default_acl": "private",
+            "querystring_auth": True,
+            # Names are chosen by the application (content hashes): never overwritten.
+            "file_overwrite": False,
+        },
+    }
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
@@ -165,6 +189,8 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="CTG <ne-pas-repondre@ctg.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Who receives the server errors by e-mail: "Nom <adresse>, Autre <adresse>".
+ADMINS = [parseaddr(entry) for entry in env.list("ADMINS", default=[]) if "@" in entry]
 
 # Celery: without a broker, tasks run eagerly in-process (embedded default).
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
