@@ -59,7 +59,10 @@ def _sha256(data):
 
 
 def _stored_names(storage, folder=""):
-    directories, files = storage.listdir(folder)
+    try:
+        directories, files = storage.listdir(folder)
+    except FileNotFoundError:  # no file stored yet: the media folder does not exist
+        return
     for name in sorted(files):
         yield f"{folder}/{name}" if folder else name
     for directory in sorted(directories):

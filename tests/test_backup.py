@@ -119,3 +119,12 @@ def test_check_files_reports_a_missing_and_a_changed_file_in_french(site):
     assert any("ne correspond pas à son empreinte" in line for line in problems)
     with pytest.raises(CommandError, match="2 problème"):
         call_command("check_files")
+
+
+def test_a_site_with_no_file_stored_yet_is_backed_up(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "jamais-cree"
+    archive = tmp_path / "sauvegarde.tar.gz"
+
+    assert backup(archive)["files"] == {}
+    with tarfile.open(archive) as content:
+        assert "database.json" in content.getnames()
