@@ -42,11 +42,15 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# A real worker and beat in development: export the same CELERY_BROKER_URL for
+# `make run` too (otherwise the web runs tasks in-process); Redis on localhost by default.
+BROKER ?= $(or $(CELERY_BROKER_URL),redis://127.0.0.1:6379/0)
+
 worker: install
-	$(BIN)/celery -A ctg worker --loglevel=info
+	DEBUG=true CELERY_BROKER_URL=$(BROKER) $(BIN)/celery -A ctg worker --loglevel=info
 
 beat: install
-	$(BIN)/celery -A ctg beat --loglevel=info
+	DEBUG=true CELERY_BROKER_URL=$(BROKER) $(BIN)/celery -A ctg beat --loglevel=info --schedule=/tmp/ctg-celerybeat-schedule
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles .pytest_cache
