@@ -179,3 +179,74 @@ def test_a_change_of_role_of_a_user_is_in_their_history():
         Role.ADVISER,
     ]
     assert not hasattr(user.history.latest(), "password")
+
+
+def _party_post(client, convention, party):
+    """The party page as the person read it, then their form data."""
+    page = client.get(reverse("conventions:party_edit", args=[convention.pk, party.pk]))
+    form = page.context["form"]
+    data = {
+        "read_version": form["read_version"].value(),
+        "role": party.role,
+        "short_name": party.short_name,
+        "competences": party.competences,
+        "requires_deliberation": "on" if party.requires_deliberation else "",
+        "signatories": [rep.pk for rep in party.signatories.all()],
+        "save_party": "1",
+    }
+    return {key: value for key, value in data.items() if value != ""}
+
+
+def test_a_stale_party_save_is_refused_with_the_text_kept(client, convention, adviser):
+    party = convention.parties.get(organisation__name="Lièpvre")
+    mine = _party_post(client, convention, party)
+    theirs = _party_post(client, convention, party)
+    theirs["competences"] = "Petite enfance : multi-accueil de 20 places."
+    client.post(reverse("conventions:party_edit", args=[convention.pk, party.pk]), theirs)
+
+    mine["competences"] = "Jeunesse : accueil de loisirs."
+    response = client.post(reverse("conventions:party_edit", args=[convention.pk, party.pk]), mine)
+
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "modifiées" in page and "pendant que vous les saisissiez" in page
+    assert "Jeunesse : accueil de loisirs." in page  # their text, kept in the form
+    assert "Petite enfance : multi-accueil de 20 places." in page  # what is stored
+    party.refresh_from_db()
+    assert party.competences == "Petite enfance : multi-accueil de 20 places."
+
+    again = client.post(
+        reverse("conventions:party_edit", args=[convention.pk, party.pk]),
+        {**mine, "read_version": response.context["form"].data["read_version"]},
+    )
+    assert again.status_code == 302
+    party.refresh_from_db()
+    assert party.competences == "Jeunesse : accueil de loisirs."
+
+
+def test_a_party_save_racing_a_freeze_is_refused(client, convention, adviser):
+    party = convention.parties.get(organisation__name="Lièpvre")
+    mine = _party_post(client, convention, party)
+    lifecycle.freeze(convention)
+
+    mine["short_name"] = "la Commune de Lièpvre (68)"
+    response = client.post(reverse("conventions:party_edit", args=[convention.pk, party.pk]), mine)
+
+    assert response.status_code == 302
+    party.refresh_from_db()
+    assert party.short_name != "la Commune de Lièpvre (68)"
+    convention.refresh_from_db()
+    assert convention.frozen_at is not None
+
+
+@pytest.mark.parametrize("role", [PartyRole.CAF, PartyRole.LEAD, "n-importe-quoi"])
+def test_a_forged_role_is_refused_at_the_field(client, convention, adviser, role):
+    party = convention.parties.get(organisation__name="Lièpvre")
+    data = {**_party_post(client, convention, party), "role": role}
+
+    response = client.post(reverse("conventions:party_edit", args=[convention.pk, party.pk]), data)
+
+    assert response.status_code == 200
+    assert "Sélectionnez un choix valide" in response.content.decode()
+    party.refresh_from_db()
+    assert party.role == PartyRole.CO_SIGNATORY

@@ -4,6 +4,11 @@ from django.db.models import Q
 from conventions.models import Party, PartyRole
 from partners.models import Organisation, Representative
 
+OTHER_ROLES = [
+    (PartyRole.CO_SIGNATORY, PartyRole.CO_SIGNATORY.label),
+    (PartyRole.PARTNER, PartyRole.PARTNER.label),
+]
+
 
 class PartyForm(forms.ModelForm):
     class Meta:
@@ -32,6 +37,9 @@ class PartyForm(forms.ModelForm):
         if party.role in (PartyRole.CAF, PartyRole.LEAD):
             # The Caf and the lead authority keep their role.
             self.fields["role"].disabled = True
+        else:
+            # One Caf and one lead authority per convention, set at creation.
+            self.fields["role"].choices = OTHER_ROLES
 
     def clean(self):
         data = super().clean()
@@ -56,10 +64,7 @@ class AddPartyForm(forms.Form):
     )
     role = forms.ChoiceField(
         label="Rôle",
-        choices=[
-            (PartyRole.CO_SIGNATORY, "Cosignataire"),
-            (PartyRole.PARTNER, "Partenaire non signataire"),
-        ],
+        choices=OTHER_ROLES,
     )
 
     def __init__(self, *args, convention, **kwargs):

@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -7,7 +8,23 @@ from django.views.decorators.http import require_http_methods, require_POST
 from conventions.access import editable_convention
 from conventions.forms.parties import AddPartyForm, PartyForm, RepresentativeForm
 from conventions.lifecycle import LifecycleError
-from conventions.parties import add_party, move_party, remove_party, require_draft
+from conventions.parties import (
+    PARTY_FIELDS,
+    add_party,
+    move_party,
+    remove_party,
+    require_draft,
+    save_party,
+)
+from ctg.concurrency import FIELD as VERSION_FIELD
+from ctg.concurrency import (
+    StaleVersion,
+    add_version_field,
+    differences,
+    instance_version,
+    read_version,
+    stored_values,
+)
 
 
 def _draft_or_redirect(request, convention):
@@ -52,13 +69,37 @@ def party_edit(request, pk, party_pk):
         return refused
     party = get_object_or_404(convention.parties.select_related("organisation"), pk=party_pk)
     form = PartyForm(request.POST if "save_party" in request.POST else None, instance=party)
+    add_version_field(form, instance_version(party, PARTY_FIELDS))
     representative_form = RepresentativeForm(
         request.POST if "add_representative" in request.POST else None
     )
+    conflict = None
     if request.method == "POST" and "save_party" in request.POST and form.is_valid():
-        form.save()
-        messages.success(request, f"{party.organisation} : modifications enregistrées.")
-        return redirect("conventions:parties", convention.pk)
+        values = {
+            name: form.cleaned_data[name]
+            for name in PARTY_FIELDS
+            if name != "signatories" and not form.fields[name].disabled
+        }
+        try:
+            save_party(
+                party,
+                read_version=read_version(form),
+                values=values,
+                signatories=form.cleaned_data["signatories"],
+            )
+        except StaleVersion as error:
+            conflict = {
+                "message": str(error),
+                "differences": differences(form, stored_values(party, PARTY_FIELDS)),
+            }
+        except LifecycleError as error:
+            messages.error(request, str(error))
+            return redirect("conventions:detail", convention.pk)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"{party.organisation} : modifications enregistrées.")
+            return redirect("conventions:parties", convention.pk)
     if (
         request.method == "POST"
         and "add_representative" in request.POST
@@ -73,6 +114,11 @@ def party_edit(request, pk, party_pk):
             request, f"{representative.full_name} a été ajouté(e) et désigné(e) signataire."
         )
         return redirect("conventions:party_edit", convention.pk, party.pk)
+    if conflict:
+        # The stored version may have changed under the form's hidden field: the next save
+        # compares with what is stored now.
+        form.data = form.data.copy()
+        form.data[form.add_prefix(VERSION_FIELD)] = instance_version(party, PARTY_FIELDS)
     return render(
         request,
         "conventions/party_edit.html",
@@ -81,7 +127,9 @@ def party_edit(request, pk, party_pk):
             "party": party,
             "form": form,
             "representative_form": representative_form,
+            "conflict": conflict,
         },
+        status=409 if conflict else 200,
     )
 
 
