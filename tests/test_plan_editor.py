@@ -60,6 +60,11 @@ def url(name, convention, *args):
     return reverse(f"actionplan:{name}", args=[convention.pk, *args])
 
 
+def read(client, page):
+    """The version the edit page shows, as a browser would send it back."""
+    return {"read_version": client.get(page).context["form"]["read_version"].value()}
+
+
 def management(prefix, total, initial=0):
     return {
         f"{prefix}-TOTAL_FORMS": total,
@@ -251,7 +256,8 @@ def test_adviser_adds_axes_and_objectives_numbered_in_turn(client, convention, a
     for title in ("Animer une commission intercommunale", "Instance technique du suivi"):
         client.post(url("objective_create", convention, second.pk), {"title": title})
     assert [o.code for o in second.objectives.order_by("number")] == ["2.1", "2.2"]
-    client.post(url("axis_edit", convention, first.pk), {"title": "Axe renommé"})
+    page = url("axis_edit", convention, first.pk)
+    client.post(page, {"title": "Axe renommé"} | read(client, page))
     first.refresh_from_db()
     assert first.title == "Axe renommé"
 
@@ -308,7 +314,8 @@ def test_moving_a_sheet_swaps_it_with_its_neighbour_only(client, convention, adv
 def test_moving_a_sheet_to_another_axis_renumbers_everything(client, convention, adviser, plan):
     a = convention.action_sheets.get(title="A")
     data = sheet_data(plan["two"], title="A")
-    client.post(url("sheet_edit", convention, a.pk), data)
+    page = url("sheet_edit", convention, a.pk)
+    client.post(page, data | read(client, page))
     assert [(t, n, axis) for t, n, axis, _ in numbers(convention)] == [
         ("B", 1, 1),
         ("C", 2, 1),
@@ -574,3 +581,45 @@ def test_a_dated_deadline_is_kept(client, convention, adviser):
     data = sheet_data(axis, deadline="2027-06-30", deadline_whole_period="")
     client.post(url("sheet_create", convention), data)
     assert ActionSheet.objects.get().deadline == datetime.date(2027, 6, 30)
+
+
+def test_a_stale_sheet_save_is_refused_with_the_text_kept(client, convention, adviser, plan):
+    a = convention.action_sheets.get(title="A")
+    page = url("sheet_edit", convention, a.pk)
+    mine = sheet_data(plan["one"], title="A", expected_results="Mon texte") | read(client, page)
+    theirs = sheet_data(plan["one"], title="A", expected_results="Leur texte") | read(client, page)
+    assert client.post(page, theirs).status_code == 302
+
+    response = client.post(page, mine)
+
+    assert response.status_code == 409
+    text = response.content.decode()
+    assert "pendant que vous les saisissiez" in text
+    assert "Mon texte" in text and "Leur texte" in text
+    a.refresh_from_db()
+    assert a.expected_results == "Leur texte"
+
+
+def test_an_axis_save_writes_only_its_fields(client, convention, adviser, plan):
+    page = url("axis_edit", convention, plan["one"].pk)
+    data = {"title": "Un, renommé"} | read(client, page)
+    # Meanwhile someone moves axis 2 up: axis 1 is now number 2.
+    client.post(url("axis_move", convention, plan["two"].pk), {"direction": "up"})
+
+    assert client.post(page, data).status_code == 302
+
+    assert list(convention.axes.order_by("number").values_list("title", flat=True)) == [
+        "Deux",
+        "Un, renommé",
+    ]
+
+
+def test_an_axis_save_after_a_freeze_is_refused(client, convention, adviser, plan):
+    page = url("axis_edit", convention, plan["one"].pk)
+    data = {"title": "Trop tard"} | read(client, page)
+    type(convention).objects.filter(pk=convention.pk).update(state=ConventionState.IN_DELIBERATION)
+
+    client.post(page, data)
+
+    plan["one"].refresh_from_db()
+    assert plan["one"].title == "Un"

@@ -20,6 +20,15 @@ from actionplan.models import Objective
 from actionplan.outline import detailed_sheets, plan_outline, summary_sheets
 from conventions.access import can_edit, editable_convention, visible_convention
 from conventions.lifecycle import LifecycleError
+from ctg.concurrency import FIELD as VERSION_FIELD
+from ctg.concurrency import (
+    StaleVersion,
+    add_version_field,
+    check_version,
+    differences,
+    read_version,
+    stored_values,
+)
 
 
 def _draft_plan(request, pk):
@@ -73,12 +82,38 @@ def plan_edit(request, pk):
     )
 
 
-def _item_page(request, convention, form, *, title, intro=""):
+def _item_page(request, convention, form, *, title, intro="", conflict=None):
     return render(
         request,
         "actionplan/plan_item_form.html",
-        {"convention": convention, "form": form, "title": title, "intro": intro},
+        {
+            "convention": convention,
+            "form": form,
+            "title": title,
+            "intro": intro,
+            "conflict": conflict,
+        },
+        status=409 if conflict else 200,
     )
+
+
+def _conflict(form, error, version):
+    """What a refused stale save shows; the form then carries the version stored now, so
+    that saving again, after checking, is accepted."""
+    stored = stored_values(form.instance, editing.form_fields(form)) if form.instance.pk else {}
+    form.data = form.data.copy()
+    form.data[form.add_prefix(VERSION_FIELD)] = version
+    return {"message": str(error), "differences": differences(form, stored)}
+
+
+@transaction.atomic
+def _save_item(convention, form, related=()):
+    """Save an axis or objective form under the plan's lock, if still a draft and unchanged
+    since it was read."""
+    editing.lock_plan(convention)
+    if form.instance.pk:
+        check_version(read_version(form), editing.form_version(form, *related), form.instance)
+    return editing.save_own_fields(form)
 
 
 # Axes
@@ -90,20 +125,29 @@ def axis_form(request, pk, axis_pk=None):
     if refused:
         return refused
     axis = get_object_or_404(convention.axes, pk=axis_pk) if axis_pk else None
-    form = AxisForm(request.POST or None, instance=axis)
+    form = AxisForm(request.POST if request.method == "POST" else None, instance=axis)
+    add_version_field(form, editing.form_version(form))
+    conflict = None
     if request.method == "POST" and form.is_valid():
         try:
             if axis is None:
-                axis = editing.add_axis(convention, **form.cleaned_data)
+                axis = editing.add_axis(convention, **_plain(form))
             else:
-                axis = form.save()
+                axis = _save_item(convention, form)
+        except StaleVersion as error:
+            conflict = _conflict(form, error, editing.form_version(form))
         except LifecycleError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, f"Axe {axis.number} enregistré.")
             return _to_editor(convention, f"axe-{axis.pk}")
     title = f"Axe {axis.number}" if axis else "Nouvel axe stratégique"
-    return _item_page(request, convention, form, title=title)
+    return _item_page(request, convention, form, title=title, conflict=conflict)
+
+
+def _plain(form):
+    """The form's values without its version."""
+    return {k: v for k, v in form.cleaned_data.items() if k != VERSION_FIELD}
 
 
 @require_POST
@@ -161,13 +205,17 @@ def objective_form(request, pk, axis_pk=None, objective_pk=None):
     else:
         objective = None
         axis = get_object_or_404(convention.axes, pk=axis_pk)
-    form = ObjectiveForm(request.POST or None, instance=objective)
+    form = ObjectiveForm(request.POST if request.method == "POST" else None, instance=objective)
+    add_version_field(form, editing.form_version(form))
+    conflict = None
     if request.method == "POST" and form.is_valid():
         try:
             if objective is None:
-                objective = editing.add_objective(axis, **form.cleaned_data)
+                objective = editing.add_objective(axis, **_plain(form))
             else:
-                objective = form.save()
+                objective = _save_item(convention, form)
+        except StaleVersion as error:
+            conflict = _conflict(form, error, editing.form_version(form))
         except LifecycleError as error:
             form.add_error(None, str(error))
         else:
@@ -175,7 +223,7 @@ def objective_form(request, pk, axis_pk=None, objective_pk=None):
             return _to_editor(convention, f"objectif-{objective.pk}")
     title = f"Objectif {objective.code}" if objective else f"Nouvel objectif de l'axe {axis.number}"
     intro = f"Axe {axis.number} – {axis.title}"
-    return _item_page(request, convention, form, title=title, intro=intro)
+    return _item_page(request, convention, form, title=title, intro=intro, conflict=conflict)
 
 
 def _convention_objective(convention, objective_pk):
@@ -263,33 +311,66 @@ def sheet_form(request, pk, sheet_pk=None):
     fundings = FundingFormSet(
         posted, instance=form.instance, prefix="financements", convention=convention
     )
+    add_version_field(form, _sheet_version(form))
+    conflict = None
     if posted is not None and all([form.is_valid(), fundings.is_valid()]):
-        with transaction.atomic():
-            editing.lock_plan(convention)
-            created = form.instance.pk is None
-            moved = {"axis", "objective"} & set(form.changed_data)
-            saved = form.save(commit=False)
-            if created or moved:
-                # Last of its (new) group until renumbering puts it in its place.
-                saved.number = editing.next_sheet_number(convention)
-            saved.save()
-            form.save_m2m()
-            fundings.save()
-            editing.renumber_action_sheets(convention)
-        saved.refresh_from_db(fields=["number"])
-        if created:
-            messages.success(
-                request,
-                f"Action {saved.number} créée. Ajoutez maintenant ses indicateurs d'évaluation.",
-            )
-            return redirect("actionplan:sheet_indicators", convention.pk, saved.pk)
-        messages.success(request, f"Action {saved.number} enregistrée.")
-        return _to_editor(convention, f"fiche-{saved.pk}")
+        try:
+            saved, created = _save_sheet(convention, form, fundings)
+        except StaleVersion as error:
+            conflict = _conflict(form, error, _sheet_version(form))
+        except LifecycleError as error:
+            messages.error(request, str(error))
+            return redirect("actionplan:plan", convention.pk)
+        else:
+            if created:
+                messages.success(
+                    request,
+                    f"Action {saved.number} créée. Ajoutez maintenant ses indicateurs "
+                    "d'évaluation.",
+                )
+                return redirect("actionplan:sheet_indicators", convention.pk, saved.pk)
+            messages.success(request, f"Action {saved.number} enregistrée.")
+            return _to_editor(convention, f"fiche-{saved.pk}")
     return render(
         request,
         "actionplan/sheet_form.html",
-        {"convention": convention, "sheet": sheet, "form": form, "fundings": fundings},
+        {
+            "convention": convention,
+            "sheet": sheet,
+            "form": form,
+            "fundings": fundings,
+            "conflict": conflict,
+        },
+        status=409 if conflict else 200,
     )
+
+
+FUNDING_FIELDS = ["funder", "funder_name", "amount", "human_means", "comment"]
+
+
+def _sheet_version(form):
+    if form.instance.pk is None:
+        return editing.form_version(form)
+    return editing.form_version(form, (form.instance.fundings.all(), FUNDING_FIELDS))
+
+
+@transaction.atomic
+def _save_sheet(convention, form, fundings):
+    editing.lock_plan(convention)
+    created = form.instance.pk is None
+    if not created:
+        check_version(read_version(form), _sheet_version(form), form.instance)
+    moved = {"axis", "objective"} & set(form.changed_data)
+    extra = []
+    if created or moved:
+        # Last of its (new) group until renumbering puts it in its place.
+        form.instance.number = editing.next_sheet_number(convention)
+        extra.append("number")
+    saved = editing.save_own_fields(form, extra)
+    fundings.save()
+    editing.renumber_action_sheets(convention)
+    saved.refresh_from_db(fields=["number"])
+    return saved, created
 
 
 @require_http_methods(["GET", "POST"])
