@@ -65,6 +65,12 @@ def read(client, page):
     return {"read_version": client.get(page).context["form"]["read_version"].value()}
 
 
+def indicators_read(client, convention, sheet):
+    """The version the indicators page shows, as a browser would send it back."""
+    page = client.get(url("sheet_indicators", convention, sheet.pk))
+    return {"read_version": page.context["read_version"]}
+
+
 def management(prefix, total, initial=0):
     return {
         f"{prefix}-TOTAL_FORMS": total,
@@ -383,7 +389,10 @@ def test_indicator_with_several_targets(client, convention, adviser):
         | indicator_data("indicateurs-0-cibles-0", value="50", date="2028-12-31")
         | indicator_data("indicateurs-0-cibles-1", value="60,5", date="2030-12-31")
     )
-    response = client.post(url("sheet_indicators", convention, sheet.pk), data)
+    response = client.post(
+        url("sheet_indicators", convention, sheet.pk),
+        data | indicators_read(client, convention, sheet),
+    )
     assert response.status_code == 302
     indicator = sheet.indicators.get()
     assert (indicator.label, indicator.unit, indicator.baseline_value, indicator.position) == (
@@ -425,7 +434,10 @@ def test_indicator_with_several_targets(client, convention, adviser):
         | management("indicateurs-1-cibles", 1)
         | indicator_data("indicateurs-1-cibles-0", text="Familles satisfaites", date="2030-12-31")
     )
-    response = client.post(url("sheet_indicators", convention, sheet.pk), data)
+    response = client.post(
+        url("sheet_indicators", convention, sheet.pk),
+        data | indicators_read(client, convention, sheet),
+    )
     assert response.status_code == 302
     assert [(t.value, t.date.year) for t in indicator.targets.order_by("date")] == [
         (Decimal("55"), 2029),
@@ -460,7 +472,10 @@ def test_wrong_targets_save_nothing_and_keep_the_page(client, convention, advise
         | management("indicateurs-1-cibles", 1)
         | indicator_data("indicateurs-1-cibles-0", value="3", date="2030-12-31")
     )
-    response = client.post(url("sheet_indicators", convention, sheet.pk), data)
+    response = client.post(
+        url("sheet_indicators", convention, sheet.pk),
+        data | indicators_read(client, convention, sheet),
+    )
     page = response.content.decode()
     assert response.status_code == 200
     assert "Indiquez la valeur cible" in page
@@ -480,7 +495,10 @@ def test_targets_without_an_indicator_are_refused(client, convention, adviser):
         | management("indicateurs-0-cibles", 1)
         | indicator_data("indicateurs-0-cibles-0", value="10", date="2030-12-31")
     )
-    response = client.post(url("sheet_indicators", convention, sheet.pk), data)
+    response = client.post(
+        url("sheet_indicators", convention, sheet.pk),
+        data | indicators_read(client, convention, sheet),
+    )
     assert "Donnez un libellé à l&#x27;indicateur de ces cibles." in response.content.decode()
     assert not Indicator.objects.exists()
 
@@ -623,3 +641,28 @@ def test_an_axis_save_after_a_freeze_is_refused(client, convention, adviser, pla
 
     plan["one"].refresh_from_db()
     assert plan["one"].title == "Un"
+
+
+def test_indicators_saved_meanwhile_refuse_a_stale_save(client, convention, adviser):
+    sheet = ActionSheetFactory(axis=AxisFactory(convention=convention))
+
+    def one_indicator(label):
+        return (
+            management("indicateurs", 1)
+            | indicator_data(
+                "indicateurs-0", label=label, kind="quantitative", periodicity="yearly"
+            )
+            | management("indicateurs-0-cibles", 0)
+        )
+
+    mine = one_indicator("Nombre de familles accueillies") | indicators_read(
+        client, convention, sheet
+    )
+    theirs = one_indicator("Nombre de places") | indicators_read(client, convention, sheet)
+    assert client.post(url("sheet_indicators", convention, sheet.pk), theirs).status_code == 302
+
+    response = client.post(url("sheet_indicators", convention, sheet.pk), mine)
+
+    assert response.status_code == 409
+    assert "Nombre de familles accueillies" in response.content.decode()
+    assert list(sheet.indicators.values_list("label", flat=True)) == ["Nombre de places"]

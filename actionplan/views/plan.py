@@ -16,7 +16,7 @@ from actionplan.forms.plan import (
     IndicatorFormSet,
     ObjectiveForm,
 )
-from actionplan.models import Objective
+from actionplan.models import IndicatorTarget, Objective
 from actionplan.outline import detailed_sheets, plan_outline, summary_sheets
 from conventions.access import can_edit, editable_convention, visible_convention
 from conventions.lifecycle import LifecycleError
@@ -27,7 +27,9 @@ from ctg.concurrency import (
     check_version,
     differences,
     read_version,
+    rows_version,
     stored_values,
+    version_of,
 )
 
 
@@ -381,17 +383,58 @@ def sheet_indicators(request, pk, sheet_pk):
     sheet = get_object_or_404(convention.action_sheets, pk=sheet_pk)
     posted = request.POST if request.method == "POST" else None
     formset = IndicatorFormSet(posted, instance=sheet, prefix="indicateurs")
+    conflict = None
     if request.method == "POST" and formset.is_valid():
-        with transaction.atomic():
-            formset.save()
-        messages.success(request, f"Indicateurs de l'action {sheet.number} enregistrés.")
-        if "continue" in request.POST:
-            return redirect("actionplan:sheet_indicators", convention.pk, sheet.pk)
-        return _to_editor(convention, f"fiche-{sheet.pk}")
+        try:
+            with transaction.atomic():
+                editing.lock_plan(convention)
+                check_version(
+                    request.POST.get(VERSION_FIELD, ""), _indicators_version(sheet), sheet
+                )
+                formset.save()
+        except StaleVersion as error:
+            conflict = {"message": str(error), "differences": []}
+        except LifecycleError as error:
+            messages.error(request, str(error))
+            return redirect("actionplan:plan", convention.pk)
+        else:
+            messages.success(request, f"Indicateurs de l'action {sheet.number} enregistrés.")
+            if "continue" in request.POST:
+                return redirect("actionplan:sheet_indicators", convention.pk, sheet.pk)
+            return _to_editor(convention, f"fiche-{sheet.pk}")
     return render(
         request,
         "actionplan/sheet_indicators.html",
-        {"convention": convention, "sheet": sheet, "formset": formset},
+        {
+            "convention": convention,
+            "sheet": sheet,
+            "formset": formset,
+            "conflict": conflict,
+            "read_version": _indicators_version(sheet),
+        },
+        status=409 if conflict else 200,
+    )
+
+
+INDICATOR_FIELDS = [
+    "label",
+    "kind",
+    "unit",
+    "periodicity",
+    "source",
+    "baseline_value",
+    "baseline_text",
+    "baseline_date",
+]
+
+
+def _indicators_version(sheet):
+    """The version of a sheet's indicators and their targets."""
+    return version_of(
+        rows_version(sheet.indicators.all(), INDICATOR_FIELDS),
+        rows_version(
+            IndicatorTarget.objects.filter(indicator__action_sheet=sheet), ["value", "text", "date"]
+        ),
     )
 
 
