@@ -18,7 +18,6 @@ from simple_history.utils import bulk_update_with_history
 
 from conventions.lifecycle import LifecycleError
 from conventions.parties import require_draft
-from ctg.concurrency import rows_version, version_of
 from partners.models import Organisation, OrganisationKind
 
 from .models import ActionSheet, Axis, Objective
@@ -95,36 +94,6 @@ def lock_plan(convention):
     locked = type(convention).objects.select_for_update().get(pk=convention.pk)
     require_plan_draft(locked)
     return locked
-
-
-def form_fields(form):
-    """The model fields a form edits: what its version covers and its save writes."""
-    return [name for name in form._meta.fields if name in form.fields]
-
-
-def form_version(form, *related):
-    """The version of what a form shows: its instance's fields (nothing for a new one)
-    and related rows, each given as (queryset, fields)."""
-    parts = []
-    if form.instance.pk:
-        parts.append(
-            rows_version(type(form.instance).objects.filter(pk=form.instance.pk), form_fields(form))
-        )
-    parts.extend(rows_version(queryset, fields) for queryset, fields in related)
-    return version_of(*parts)
-
-
-def save_own_fields(form, extra=()):
-    """Save a valid model form writing only the fields it edits (and extra ones set by the
-    caller), so that a change made meanwhile to other fields is never overwritten."""
-    instance = form.save(commit=False)
-    if instance.pk is None:
-        instance.save()
-    else:
-        concrete = {f.name for f in instance._meta.concrete_fields}
-        instance.save(update_fields=[n for n in [*form_fields(form), *extra] if n in concrete])
-    form.save_m2m()
-    return instance
 
 
 # What a sheet may point at: only this convention's parties and territory.

@@ -243,7 +243,7 @@ class PartyAdmin(HistoryAdmin):
 
 @admin.register(Deliberation)
 class DeliberationAdmin(HistoryAdmin):
-    list_display = ["party", "convention", "session_date", "act_number", "outcome"]
+    list_display = ["party", "convention", "session_date", "act_number", "outcome", "votes"]
     list_filter = ["body", "outcome"]
     list_select_related = ["party__organisation", "party__convention"]
     search_fields = [
@@ -260,6 +260,10 @@ class DeliberationAdmin(HistoryAdmin):
     @admin.display(description="convention", ordering="party__convention__title")
     def convention(self, obj):
         return obj.party.convention
+
+    @admin.display(description="votes")
+    def votes(self, obj):
+        return obj.votes_label
 
 
 @admin.register(Signature)

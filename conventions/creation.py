@@ -42,7 +42,7 @@ def create_convention(*, user, caf, lead_authority, template, start_date, end_da
     convention = Convention.objects.create(
         reference=unique_reference(lead_authority.name, start_date, end_date),
         title=(
-            f"Convention territoriale globale de {lead_authority.designation} "
+            f"Convention territoriale globale {lead_authority.grammar.of} "
             f"{start_date.year}-{end_date.year}"
         ),
         caf=caf,

@@ -28,6 +28,7 @@ from conventions.models import (
 )
 from conventions.models.deliberation import ADOPTED_OUTCOMES
 from conventions.snapshot import build_snapshot, content_hash, to_json
+from partners import grammar
 
 
 class LifecycleError(Exception):
@@ -211,8 +212,8 @@ def record_signature(convention, *, party, representative, signed_on, user=None)
     locked = _locked(convention)
     _require_state(locked, ConventionState.SIGNING, action="enregistrer une signature")
     _check_signature(party, representative, signed_on, None, locked)
-    if locked.signing_started_at and signed_on < timezone.localdate(locked.signing_started_at):
-        raise LifecycleError("La date de signature précède la mise à la signature.")
+    # A date before the signing start is a fact of the real documents: it is recorded
+    # as signed, and signature_warnings() tells the person.
     signature = Signature.objects.create(
         party=party, representative=representative, signed_on=signed_on, recorded_by=user
     )
@@ -225,6 +226,54 @@ def record_signature(convention, *, party, representative, signed_on, user=None)
         locked.save(update_fields=["state", "signed_on"])
     _sync(convention, locked)
     return signature
+
+
+def signature_warnings(convention, signature):
+    """What is unusual about a recorded signature, in French: dated before the signing
+    start, or before (or without) the adopted deliberation of its party's council."""
+    warnings = []
+    started = convention.signing_started_at
+    if started and signature.signed_on < timezone.localdate(started):
+        warnings.append(
+            f"La signature de {signature.representative.full_name} est datée du "
+            f"{signature.signed_on:%d/%m/%Y}, avant la mise à la signature du "
+            f"{timezone.localdate(started):%d/%m/%Y} : la date réelle est enregistrée."
+        )
+    party = signature.party
+    adopted = party.deliberations.filter(
+        amendment__isnull=True, outcome__in=ADOPTED_OUTCOMES
+    ).order_by("session_date")
+    first = adopted.first()
+    if first is not None and first.session_date > signature.signed_on:
+        warnings.append(
+            f"{grammar.capitalize(party.organisation.designation)} a signé le "
+            f"{signature.signed_on:%d/%m/%Y}, avant la délibération de son organe délibérant "
+            f"du {first.session_date:%d/%m/%Y}."
+        )
+    elif first is None and party.requires_deliberation and party.role != "caf":
+        warnings.append(
+            f"Aucune délibération adoptée n'est enregistrée pour {party.organisation.designation}."
+        )
+    return warnings
+
+
+def deliberation_warnings(deliberation):
+    """A deliberation dated after its party's signature is recorded as is; say so."""
+    if deliberation.amendment_id or not deliberation.is_adopted:
+        return []
+    first = (
+        Signature.objects.filter(party=deliberation.party, amendment=None)
+        .order_by("signed_on")
+        .first()
+    )
+    if first is None or deliberation.session_date <= first.signed_on:
+        return []
+    return [
+        f"{grammar.capitalize(deliberation.party.organisation.designation)} a signé le "
+        f"{first.signed_on:%d/%m/%Y}, avant "
+        f"cette délibération du {deliberation.session_date:%d/%m/%Y} : elle est enregistrée "
+        "telle quelle."
+    ]
 
 
 @transaction.atomic

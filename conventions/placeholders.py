@@ -10,6 +10,8 @@ import re
 
 from django.core.exceptions import ValidationError
 
+from partners.grammar import french_date
+
 PLACEHOLDERS = {
     "caf": "nom de la Caf (« la Caf du Haut-Rhin »)",
     "territoire": "territoire couvert (« Communauté de communes du Val d'Argent »)",
@@ -34,28 +36,6 @@ def validate_placeholders(text: str) -> None:
             code="unknown_placeholder",
             params={"unknown": ", ".join(f"{{{n}}}" for n in unknown), "allowed": allowed},
         )
-
-
-MONTHS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
-
-
-def french_date(day) -> str:
-    """ "1er janvier 2026", "31 décembre 2030"."""
-    number = "1er" if day.day == 1 else str(day.day)
-    return f"{number} {MONTHS[day.month - 1]} {day.year}"
 
 
 def placeholder_values(convention, *, lead_designation=None, parties_label=None):

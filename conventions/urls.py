@@ -18,6 +18,7 @@ urlpatterns = [
     path("conventions/<int:pk>/equipements/", views.edit_equipment, name="edit_equipment"),
     path("conventions/<int:pk>/pilotage/", views.edit_steering, name="edit_steering"),
     path("conventions/<int:pk>/signatures/", views.record_signature, name="signature"),
+    path("conventions/<int:pk>/deja-signee/", views.record_signed, name="record_signed"),
     path(
         "conventions/<int:pk>/parties/<int:party_pk>/deliberation/",
         views.deliberation_form,

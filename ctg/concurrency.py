@@ -17,6 +17,7 @@ import json
 
 from django import forms
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
 
 FIELD = "read_version"
 
@@ -93,6 +94,56 @@ def check_version(read, current, *instances):
     """Raise StaleVersion when the version read differs from the current one."""
     if read != current:
         raise StaleVersion(last_author(*instances))
+
+
+def form_fields(form):
+    """The model fields a model form edits: what its version covers and its save writes."""
+    return [name for name in form._meta.fields if name in form.fields]
+
+
+def form_version(form, *related):
+    """The version of what a model form shows: its instance's fields (nothing for a new
+    one) and related rows, each given as (queryset, fields)."""
+    parts = []
+    if form.instance.pk:
+        parts.append(instance_version(form.instance, form_fields(form)))
+    parts.extend(rows_version(queryset, fields) for queryset, fields in related)
+    return version_of(*parts)
+
+
+def save_own_fields(form, extra=()):
+    """Save a valid model form writing only the fields it edits (and extra ones set by the
+    caller), so that a change made meanwhile to other fields is never overwritten."""
+    instance = form.save(commit=False)
+    if instance.pk is None:
+        instance.save()
+    else:
+        concrete = {f.name for f in instance._meta.concrete_fields}
+        instance.save(update_fields=[n for n in [*form_fields(form), *extra] if n in concrete])
+    form.save_m2m()
+    return instance
+
+
+@transaction.atomic
+def save_form(form, *, guard=None):
+    """Save an edited model form: its row locked, `guard(locked row)` checked (a state that
+    still allows the change, raising the caller's error), its version compared with the one
+    the form was read at (StaleVersion), then only its fields written."""
+    model = type(form.instance)
+    locked = model._default_manager.select_for_update().get(pk=form.instance.pk)
+    if guard is not None:
+        guard(locked)
+    check_version(read_version(form), form_version(form), locked)
+    return save_own_fields(form)
+
+
+def refused(form, error):
+    """What a page shows after a stale save: the message and the differences; the form
+    then carries the version stored now, so that saving again after checking is accepted."""
+    stored = stored_values(form.instance, form_fields(form)) if form.instance.pk else {}
+    form.data = form.data.copy()
+    form.data[form.add_prefix(FIELD)] = form_version(form)
+    return {"message": str(error), "differences": differences(form, stored)}
 
 
 class VersionField(forms.CharField):

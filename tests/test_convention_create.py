@@ -127,3 +127,45 @@ def test_title_names_the_territory_as_documents_do(client, territory):
         "Convention territoriale globale de la Communauté de communes de la Vallée de "
         "Kaysersberg 2027-2031"
     )
+
+
+def test_no_member_commune_is_ticked_by_default(client, territory):
+    client.force_login(UserFactory(role=Role.ADVISER, organisation=territory["caf"]))
+    page = client.post(reverse("conventions:create"), step_one(territory)).content.decode()
+    assert "Toutes les communes membres" in page
+    assert "checked" not in page
+
+
+@pytest.mark.parametrize(("scope", "expected"), [("all", 3), ("none", 0)])
+def test_all_or_none_of_the_member_communes_in_one_click(client, territory, scope, expected):
+    client.force_login(UserFactory(role=Role.ADVISER, organisation=territory["caf"]))
+    data = step_one(territory) | {"confirm": "1", "scope": scope}
+    assert client.post(reverse("conventions:create"), data).status_code == 302
+    convention = Convention.objects.get()
+    assert convention.parties.filter(role=PartyRole.CO_SIGNATORY).count() == expected
+
+
+def test_a_choice_that_contradicts_the_ticks_is_explained_and_nothing_created(client, territory):
+    client.force_login(UserFactory(role=Role.ADVISER, organisation=territory["caf"]))
+    some = step_one(territory) | {"confirm": "1", "scope": "some"}
+    page = client.post(reverse("conventions:create"), some).content.decode()
+    assert "Cochez au moins une commune, ou choisissez « Aucune »." in page
+    none = some | {"scope": "none", "communes": [territory["communes"][0].pk]}
+    page = client.post(reverse("conventions:create"), none).content.decode()
+    assert "Vous avez choisi « Aucune » et coché des communes" in page
+    assert not Convention.objects.exists()
+
+
+def test_the_parties_step_of_a_large_epci_keeps_its_query_count(
+    client, territory, django_assert_max_num_queries
+):
+    client.force_login(UserFactory(role=Role.ADVISER, organisation=territory["caf"]))
+    url = reverse("conventions:create")
+    with django_assert_max_num_queries(30) as small:
+        client.post(url, step_one(territory))
+    for number in range(30):
+        commune = OrganisationFactory(name=f"Commune {number}", epci=territory["epci"])
+        RepresentativeFactory(organisation=commune)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        page = client.post(url, step_one(territory)).content.decode()
+    assert "Commune 29" in page

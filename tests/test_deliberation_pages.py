@@ -171,6 +171,7 @@ def test_scan_is_downloaded_only_by_those_who_see_the_convention(client, convent
     scan = reverse("conventions:deliberation_scan", args=[convention.pk, deliberation.pk])
     response = client.get(scan)
     assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
     assert b"".join(response.streaming_content).startswith(b"%PDF-")
     client.force_login(UserFactory(role=Role.ADVISER))
     assert client.get(scan).status_code == 404

@@ -141,7 +141,7 @@ def test_draft_document_has_every_part_in_order_and_is_marked_project(
         "Article 2 – Les champs d'intervention des collectivités",
         "AU TITRE DES COMPETENCES OBLIGATOIRES",
         "Fait à Mulhouse, le",
-        "en 2 exemplaires originaux",
+        "en deux exemplaires originaux",
         "Annexe 1 – Diagnostic partagé",
         "Annexe 2 –",
         "Annexe 3 – Plan d'actions",

@@ -151,10 +151,11 @@ def test_malformed_actes_identifiers_are_refused(value, message):
     ("kind", "name", "designation"),
     [
         ("epci", "CC du Val d'Argent", "la Communauté de communes du Val d'Argent"),
-        ("epci", "Métropole de Lyon", "Métropole de Lyon"),
+        ("epci", "Métropole de Lyon", "la Métropole de Lyon"),
+        ("epci", "CA Pays de Montbéliard Agglomération", "Pays de Montbéliard Agglomération"),
         ("commune", "Lièpvre", "la Commune de Lièpvre"),
         ("caf", "Caf du Haut-Rhin", "la Caf du Haut-Rhin"),
-        ("syndicate", "Sivu des Trois Fontaines", "Sivu des Trois Fontaines"),
+        ("syndicate", "Sivu des Trois Fontaines", "le Sivu des Trois Fontaines"),
     ],
 )
 def test_organisations_are_named_as_conventions_write_them(kind, name, designation):

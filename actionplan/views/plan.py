@@ -26,8 +26,11 @@ from ctg.concurrency import (
     add_version_field,
     check_version,
     differences,
+    form_fields,
+    form_version,
     read_version,
     rows_version,
+    save_own_fields,
     stored_values,
     version_of,
 )
@@ -102,7 +105,7 @@ def _item_page(request, convention, form, *, title, intro="", conflict=None):
 def _conflict(form, error, version):
     """What a refused stale save shows; the form then carries the version stored now, so
     that saving again, after checking, is accepted."""
-    stored = stored_values(form.instance, editing.form_fields(form)) if form.instance.pk else {}
+    stored = stored_values(form.instance, form_fields(form)) if form.instance.pk else {}
     form.data = form.data.copy()
     form.data[form.add_prefix(VERSION_FIELD)] = version
     return {"message": str(error), "differences": differences(form, stored)}
@@ -114,8 +117,8 @@ def _save_item(convention, form, related=()):
     since it was read."""
     editing.lock_plan(convention)
     if form.instance.pk:
-        check_version(read_version(form), editing.form_version(form, *related), form.instance)
-    return editing.save_own_fields(form)
+        check_version(read_version(form), form_version(form, *related), form.instance)
+    return save_own_fields(form)
 
 
 # Axes
@@ -128,7 +131,7 @@ def axis_form(request, pk, axis_pk=None):
         return refused
     axis = get_object_or_404(convention.axes, pk=axis_pk) if axis_pk else None
     form = AxisForm(request.POST if request.method == "POST" else None, instance=axis)
-    add_version_field(form, editing.form_version(form))
+    add_version_field(form, form_version(form))
     conflict = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -137,7 +140,7 @@ def axis_form(request, pk, axis_pk=None):
             else:
                 axis = _save_item(convention, form)
         except StaleVersion as error:
-            conflict = _conflict(form, error, editing.form_version(form))
+            conflict = _conflict(form, error, form_version(form))
         except LifecycleError as error:
             form.add_error(None, str(error))
         else:
@@ -208,7 +211,7 @@ def objective_form(request, pk, axis_pk=None, objective_pk=None):
         objective = None
         axis = get_object_or_404(convention.axes, pk=axis_pk)
     form = ObjectiveForm(request.POST if request.method == "POST" else None, instance=objective)
-    add_version_field(form, editing.form_version(form))
+    add_version_field(form, form_version(form))
     conflict = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -217,7 +220,7 @@ def objective_form(request, pk, axis_pk=None, objective_pk=None):
             else:
                 objective = _save_item(convention, form)
         except StaleVersion as error:
-            conflict = _conflict(form, error, editing.form_version(form))
+            conflict = _conflict(form, error, form_version(form))
         except LifecycleError as error:
             form.add_error(None, str(error))
         else:
@@ -352,8 +355,8 @@ FUNDING_FIELDS = ["funder", "funder_name", "amount", "human_means", "comment"]
 
 def _sheet_version(form):
     if form.instance.pk is None:
-        return editing.form_version(form)
-    return editing.form_version(form, (form.instance.fundings.all(), FUNDING_FIELDS))
+        return form_version(form)
+    return form_version(form, (form.instance.fundings.all(), FUNDING_FIELDS))
 
 
 @transaction.atomic
@@ -368,7 +371,7 @@ def _save_sheet(convention, form, fundings):
         # Last of its (new) group until renumbering puts it in its place.
         form.instance.number = editing.next_sheet_number(convention)
         extra.append("number")
-    saved = editing.save_own_fields(form, extra)
+    saved = save_own_fields(form, extra)
     fundings.save()
     editing.renumber_action_sheets(convention)
     saved.refresh_from_db(fields=["number"])

@@ -16,21 +16,31 @@ import json
 from django.core.serializers.json import DjangoJSONEncoder
 
 from conventions.models import ConventionState, Deliberation
-from conventions.models.deliberation import ADOPTED_OUTCOMES
-from conventions.placeholders import french_date
+from conventions.models.deliberation import ADOPTED_OUTCOMES, DeliberatingBody
 from conventions.snapshot import build_snapshot, to_json
+from partners import grammar
+from partners.grammar import french_date
 from partners.models import OrganisationKind
 
 # Bump when the layout changes, so that documents rendered before are not reused.
-LAYOUT_VERSION = "convention-2"
+LAYOUT_VERSION = "convention-3"
 
 COUNCIL = {
     OrganisationKind.COMMUNE: "conseil municipal",
     OrganisationKind.EPCI: "conseil communautaire",
     OrganisationKind.SYNDICATE: "comité syndical",
     OrganisationKind.DEPARTMENT: "conseil départemental",
+    OrganisationKind.CAF: "conseil d'administration",
 }
-FEMININE_TITLES = ("présidente", "directrice", "vice-présidente", "conseillère", "adjointe")
+COUNCIL_BY_BODY = {
+    DeliberatingBody.MUNICIPAL_COUNCIL: "conseil municipal",
+    DeliberatingBody.COMMUNITY_COUNCIL: "conseil communautaire",
+    DeliberatingBody.SYNDICATE_COMMITTEE: "comité syndical",
+    DeliberatingBody.CAF_BOARD: "conseil d'administration",
+    DeliberatingBody.DEPARTMENT_COUNCIL: "conseil départemental",
+}
+# The article that holds each authority's competences when none is flagged (DOMAIN.md 4).
+COMPETENCES_ARTICLE = 3
 
 ANNEXES = [
     (1, "Diagnostic partagé"),
@@ -41,31 +51,6 @@ ANNEXES = [
     (6, "Évaluation"),
     (7, "Délibérations"),
 ]
-
-
-def capitalize(text):
-    return text[:1].upper() + text[1:] if text else text
-
-
-def of(name):
-    """ "de la Commune de Lièpvre", "du SIVU des Trois Fontaines", "d'Audincourt"."""
-    lowered = name.lower()
-    if lowered.startswith("le "):
-        return "du " + name[3:]
-    if lowered.startswith("les "):
-        return "des " + name[4:]
-    if lowered.startswith("sivu") or lowered.startswith("syndicat"):
-        return "du " + name
-    if name[:1] in "AEIOUYÉÈÊÂÎaeiouyéèêh" or name[:1] == "H" and name[1:2] in "éè":
-        return "d'" + name
-    return "de " + name
-
-
-def caf_long_name(organisation_name):
-    """ "Caf du Doubs" -> "Caisse d'Allocations Familiales du Doubs"."""
-    if organisation_name.startswith("Caf "):
-        return "Caisse d'Allocations Familiales " + organisation_name[4:]
-    return organisation_name
 
 
 def split_signatory(label):
@@ -82,12 +67,10 @@ def short_civility(full_name):
     return full_name
 
 
-def possessive(title):
-    return "sa" if title.split(" ")[0].lower() in FEMININE_TITLES else "son"
-
-
-def definite(title):
-    return "La" if title.split(" ")[0].lower() in FEMININE_TITLES else "Le"
+def done_at(place, signed_on, originals_count):
+    """ "Fait à Montbéliard, le 21 novembre 2022, en deux exemplaires originaux."."""
+    day = grammar.french_date(signed_on) if signed_on else "..................."
+    return f"Fait à {place or '...'}, le {day}, {grammar.originals(originals_count)}."
 
 
 def field_name(name, organisation):
@@ -116,14 +99,12 @@ def convention_content(convention, version=None, *, signed_ready=False, live=Fal
 
     live_parties = {
         party.organisation.name: party
-        for party in convention.parties.select_related("organisation").prefetch_related(
+        for party in convention.parties.select_related("organisation__department").prefetch_related(
             "signatories"
         )
     }
     deliberations = _deliberations(convention, version)
-    articles_with_blocks = set(
-        convention.articles.filter(has_party_blocks=True).values_list("number", flat=True)
-    )
+    competences_article = _competences_article(convention)
 
     parties = [
         _party(entry, live_parties.get(entry["organisation"])) for entry in snapshot["parties"]
@@ -133,14 +114,7 @@ def convention_content(convention, version=None, *, signed_ready=False, live=Fal
     local = [p for p in signatories if p["role"] != "caf"]
 
     visas = [line.strip() for line in snapshot["visas"].splitlines() if line.strip()]
-    for party in local:
-        if not party["requires_deliberation"]:
-            continue
-        deliberation = deliberations.get(party["party_id"])
-        date = french_date(deliberation["session_date"]) if deliberation else "..."
-        visas.append(
-            f"Vu la délibération du {party['council']} {of(party['name'])} en date du {date} ;"
-        )
+    visas += _deliberation_visas(parties, deliberations)
     if visas:
         last = visas[-1].rstrip(" ;")
         visas[-1] = last if last.endswith(".") else last + "."
@@ -159,7 +133,7 @@ def convention_content(convention, version=None, *, signed_ready=False, live=Fal
         "start": french_date(start_date),
         "end": french_date(end_date),
         "caf_name": caf["name"] if caf else "",
-        "caf_long_name": caf_long_name(caf["name"]) if caf else "",  # cover page
+        "caf_long_name": grammar.caf_long_name(caf["name"]) if caf else "",  # cover page
         "is_project": is_project,
         "signed_ready": signed_ready,
         "version_number": version_number,
@@ -177,16 +151,21 @@ def convention_content(convention, version=None, *, signed_ready=False, live=Fal
             {
                 **article,
                 "blocks": [p for p in local if p["competences"]]
-                if article["number"] in articles_with_blocks
+                if article["number"] == competences_article
                 else [],
             }
             for article in snapshot["articles"]
         ],
         "signing_place": snapshot["signing_place"],
         "originals_count": snapshot["originals_count"],
+        "done_at": done_at(
+            snapshot["signing_place"], convention.signed_on, snapshot["originals_count"]
+        ),
         "signature_groups": _signature_groups(signatories),
         "diagnostic": snapshot["diagnostic"],
-        "equipment": _equipment(snapshot["equipment"]),
+        "equipment": _equipment(
+            snapshot["equipment"], {p["name"]: p["designation"] for p in parties}
+        ),
         "axes": _axes(snapshot, themes),
         "steering_instances": snapshot["steering_instances"],
         "evaluation": snapshot["evaluation"],
@@ -196,21 +175,54 @@ def convention_content(convention, version=None, *, signed_ready=False, live=Fal
             for indicator in sheet["indicators"]
         ],
         "deliberations": [
-            {**deliberations[p["party_id"]], "party": p["name"]}
-            for p in local
+            {**deliberations[p["party_id"]], "party": p["designation"]}
+            for p in parties
             if p["party_id"] in deliberations
         ],
         "annexes": ANNEXES,
     }
 
 
+def _competences_article(convention):
+    """The article flagged as holding the competences blocks, else article 3."""
+    flagged = (
+        convention.articles.filter(has_party_blocks=True)
+        .order_by("number")
+        .values_list("number", flat=True)
+        .first()
+    )
+    return flagged if flagged is not None else COMPETENCES_ARTICLE
+
+
+def _deliberation_visas(parties, deliberations):
+    """One line per recorded deliberation (the Caf board's included), and an "en date du
+    ..." line for each party that must deliberate and has not yet."""
+    lines = []
+    for party in parties:
+        deliberation = deliberations.get(party["party_id"])
+        if deliberation is not None:
+            council = COUNCIL_BY_BODY.get(deliberation["body_code"], party["council"])
+            date = deliberation["session_date_label"]
+        elif (
+            party["role"] != "caf" and party["role"] != "partner" and party["requires_deliberation"]
+        ):
+            council, date = party["council"], "..."
+        else:
+            continue
+        lines.append(
+            f"Vu la délibération {grammar.de(grammar.the(council))} {party['council_of']} "
+            f"en date du {date} ;"
+        )
+    return lines
+
+
 def _party(entry, live):
     organisation = live.organisation if live else None
     kind = organisation.kind if organisation else OrganisationKind.OTHER
     name = entry["organisation"]
-    designation = organisation.designation if organisation is not None else name
-    if kind == OrganisationKind.SYNDICATE and not designation.lower().startswith(("le ", "la ")):
-        designation = f"le {designation}"  # "le SIVU des Trois Fontaines"
+    named = (
+        organisation.grammar if organisation is not None else grammar.organisation_name(kind, name)
+    )
     people = []
     live_people = {}
     if live is not None:
@@ -218,11 +230,13 @@ def _party(entry, live):
     for label in entry["signatories"]:
         person_name, title = split_signatory(label)
         representative = live_people.get(label)
+        civility = "MME" if person_name.startswith("Madame") else "M"
         people.append(
             {
                 "name": person_name,
                 "short_name": short_civility(person_name),
                 "title": title,
+                "civility": civility,
                 "representative_id": representative.pk if representative else None,
                 "field": field_name(person_name, name),
             }
@@ -230,20 +244,21 @@ def _party(entry, live):
     if entry["role"] == "caf":
         # The board's president signs first, then the director, as in the documents.
         people.sort(key=lambda p: 0 if "président" in p["title"].lower() else 1)
-    masculine = kind == OrganisationKind.SYNDICATE or designation.lower().startswith("le ")
     council = COUNCIL.get(kind, "organe délibérant")
     return {
         "party_id": live.pk if live else None,
         "name": name,
-        "designation": capitalize(designation),
-        "caf_long_name": f"La {caf_long_name(name)}" if entry["role"] == "caf" else "",
+        "designation": grammar.capitalize(named.designation),
+        "council_of": named.council_of,
+        "caf_long_name": f"La {grammar.caf_long_name(name)}" if entry["role"] == "caf" else "",
         "role": entry["role"],
         "kind": kind,
-        "short_name": entry["short_name"] or designation,
+        "short_name": entry["short_name"] or named.designation,
         "competences": entry["competences"],
         "people": people,
-        "represented": "représenté" if masculine else "représentée",
-        "representation": _representation(people, masculine, council, entry["role"]),
+        "represented": named.represented,
+        "named": named.named,
+        "representation": _representation(people, named, council, entry["role"]),
         "council": council,
         "requires_deliberation": live.requires_deliberation if live else entry["role"] != "caf",
         "address": _address(organisation),
@@ -251,30 +266,25 @@ def _party(entry, live):
     }
 
 
-def _representation(people, masculine, council, role):
+def _representation(people, named, council, role):
     """ "représentée par son Maire, Monsieur Denis PETIT, dûment autorisé à signer..." """
     if not people:
-        return "représentée par ..., dûment autorisé(e) à signer la présente convention"
+        return f"{named.represented} par ..., dûment autorisé(e) à signer la présente convention"
     if role == "caf":
         parts = [
-            f"par le {p['title']}, {p['name']}" if i == 0 else f"par son {p['title']}, {p['name']}"
+            f"par {grammar.title_with_article(p['title'], p['civility'])}, {p['name']}"
+            if i == 0
+            else f"par {grammar.possessive(p['title'])} {p['title']}, {p['name']}"
             for i, p in enumerate(people)
         ]
     else:
-        parts = [f"par {possessive(p['title'])} {p['title']}, {p['name']}" for p in people]
+        parts = [f"par {grammar.possessive(p['title'])} {p['title']}, {p['name']}" for p in people]
     who = " et ".join(parts)
-    represented = "représenté" if masculine else "représentée"
+    authorised = grammar.authorised(p["civility"] for p in people)
+    sentence = f"{named.represented} {who}, {authorised} à signer la présente convention"
     if role == "caf":
-        authorised = "dûment autorisés" if len(people) > 1 else "dûment autorisé"
-        return f"{represented} {who}, {authorised} à signer la présente convention"
-    feminine = all(p["name"].startswith("Madame") for p in people)
-    authorised = "dûment autorisée" if feminine else "dûment autorisé"
-    if len(people) > 1:
-        authorised += "s" if not feminine else "s"
-    return (
-        f"{represented} {who}, {authorised} à signer la présente convention par délibération "
-        f"de son {council}"
-    )
+        return sentence
+    return f"{sentence} par délibération de son {council}"
 
 
 def _address(organisation):
@@ -295,12 +305,12 @@ def _deliberations(convention, version):
     for deliberation in queryset:
         found[deliberation.party_id] = {
             "body": deliberation.get_body_display(),
+            "body_code": deliberation.body,
             "session_date": deliberation.session_date,
             "session_date_label": french_date(deliberation.session_date),
             "act_number": deliberation.act_number,
             "outcome": deliberation.get_outcome_display(),
-            "votes": f"{deliberation.votes_for} pour, {deliberation.votes_against} contre, "
-            f"{deliberation.abstentions} abstention{'s' if deliberation.abstentions > 1 else ''}",
+            "votes": deliberation.votes_label,
             "actes_id": deliberation.actes_id,
         }
     return found
@@ -314,7 +324,12 @@ def _signature_groups(signatories):
                 "party_id": party["party_id"],
                 "designation": party["designation"],
                 "people": [
-                    {**person, "heading": f"{definite(person['title'])} {person['title']}"}
+                    {
+                        **person,
+                        "heading": grammar.capitalize(
+                            grammar.title_with_article(person["title"], person["civility"])
+                        ),
+                    }
                     for person in party["people"]
                 ],
             }
@@ -322,8 +337,9 @@ def _signature_groups(signatories):
     return groups
 
 
-def _equipment(lines):
-    """ "Organisation | TYPE | name | address" lines grouped by authority, then by type."""
+def _equipment(lines, designations):
+    """ "Organisation | TYPE | name | address" lines grouped by authority, then by type;
+    each authority named as the document names its party."""
     by_authority = {}
     for line in lines:
         organisation, code, name, address = (line.split(" | ") + ["", "", "", ""])[:4]
@@ -331,7 +347,7 @@ def _equipment(lines):
         types.setdefault(code, []).append({"name": name, "address": address})
     return [
         {
-            "authority": authority,
+            "authority": designations.get(authority) or grammar.expand_abbreviation(authority),
             "types": [{"code": code, "items": items} for code, items in types.items()],
             "count": sum(len(items) for items in types.values()),
         }

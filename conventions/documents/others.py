@@ -16,28 +16,13 @@ from actionplan.followup import quarter_bounds
 from actionplan.models import ActionSheet, FollowUp, FollowUpStatus, IndicatorValue
 from actionplan.secrecy import SECRET_LABEL, is_secret
 from conventions.models import DocumentFormat, DocumentKind
-from conventions.placeholders import french_date
-from partners.models import OrganisationKind
+from partners import grammar
+from partners.grammar import french_date
 
 from . import pdf
-from .convention import COUNCIL, caf_long_name, convention_content
+from .convention import COUNCIL, convention_content, done_at
 
 # -- Draft deliberation ----------------------------------------------------------
-
-
-def _speaker(representative_title, civility):
-    """ "Monsieur le Maire", "Madame la Présidente", as deliberations write it."""
-    title = representative_title.split(" ")[0]
-    feminine = civility == "MME"
-    if title == "Maire":
-        return "Madame la Maire" if feminine else "Monsieur le Maire"
-    if title.lower().startswith("président"):
-        return "Madame la Présidente" if feminine else "Monsieur le Président"
-    return f"{'Madame' if feminine else 'Monsieur'} le {representative_title}"
-
-
-def _capitalized(text):
-    return text[:1].upper() + text[1:]
 
 
 def deliberation_content(document):
@@ -47,22 +32,19 @@ def deliberation_content(document):
     representative = party.signatories.order_by("pk").first()
     council = COUNCIL.get(organisation.kind, "organe délibérant")
     speaker = (
-        _speaker(representative.role_title, representative.civility)
+        grammar.speaker(representative.role_title, representative.civility)
         if representative
         else "L'exécutif"
     )
     others = [
         p.organisation.designation
-        for p in convention.parties.select_related("organisation").order_by("position")
+        for p in convention.parties.select_related("organisation__department").order_by("position")
         if p.pk != party.pk and p.role != "partner"
     ]
-    authority = (
-        f"Commune de {organisation.name}"
-        if organisation.kind == OrganisationKind.COMMUNE
-        else organisation.long_name
-    )
+    named = organisation.grammar
+    authority = grammar.capitalize(named.bare)
     period = convention.period_label
-    caf = caf_long_name(convention.caf.name)
+    caf = grammar.caf_long_name(convention.caf.name)
     subject = (
         f"Convention territoriale globale (CTG) {period} – approbation et autorisation de "
         f"signature entre {convention.caf.designation}, "
@@ -88,7 +70,7 @@ def deliberation_content(document):
         "les objectifs partagés et un plan d'actions, et organise son pilotage, son suivi et "
         "son évaluation. Elle ouvre droit, pour les équipements et services du territoire, "
         "aux financements de la Caf (« bonus territoire CTG »).",
-        f"Le texte soumis au {council} est la {text_ref}.",
+        f"Le texte soumis {grammar.to(grammar.the(council))} est la {text_ref}.",
     ]
     representative_name = representative.full_name if representative else "..."
     decisions = [
@@ -117,13 +99,14 @@ def deliberation_content(document):
             else ""
         ),
         "authority": authority,
-        "body": f"{council[:1].upper()}{council[1:]}",
-        "register": f"Extrait du registre des délibérations du {council}",
+        "body": grammar.capitalize(council),
+        "assembly": grammar.the(council),
+        "register": f"Extrait du registre des délibérations {grammar.de(grammar.the(council))}",
         "subject": subject.upper(),
         "exposition": exposition,
         "decision_intro": (
-            f"L'exposé de {speaker[0].lower()}{speaker[1:]} entendu, le {council}, après en "
-            "avoir valablement délibéré, à ... des voix présentes et représentées :"
+            f"L'exposé de {speaker[0].lower()}{speaker[1:]} entendu, {grammar.the(council)}, "
+            "après en avoir valablement délibéré, à ... des voix présentes et représentées :"
         ),
         "decisions": decisions,
         "counts": [
@@ -133,7 +116,7 @@ def deliberation_content(document):
             "Suffrages exprimés : ...",
             "Pour : ...   Contre : ...   Abstentions : ...",
         ],
-        "signature": _capitalized(speaker.split(" ", 1)[1]) if representative else "",
+        "signature": grammar.capitalize(speaker.split(" ", 1)[1]) if representative else "",
         "signer": representative_name,
         "version_hash": version.content_hash if version else "",
     }
@@ -163,7 +146,7 @@ def render_deliberation_docx(document, content):
     heading.add_run(content["register"].upper() + "\n").bold = True
     heading.add_run("Séance du ...").bold = True
     docx.add_paragraph(
-        f"L'an ..., le ..., le {content['body'].lower()} s'est réuni en séance publique, "
+        f"L'an ..., le ..., {content['assembly']} s'est réuni en séance publique, "
         "après convocation légale, sous la présidence de ..."
     )
     table = docx.add_table(rows=0, cols=1)
@@ -226,6 +209,7 @@ def amendment_content(document):
         "changed_parts": changed,
         "effective_date": french_date(amendment.effective_date) if amendment.effective_date else "",
         "convention_signed_on": signed_on,
+        "done_at": done_at(base["signing_place"], amendment.signed_on, base["originals_count"]),
         "earlier_amendments": earlier,
         "is_project": not amendment.content_hash,
         "amendment_hash": amendment.content_hash,

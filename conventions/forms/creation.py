@@ -77,6 +77,21 @@ class ConventionCreateForm(forms.Form):
 
 
 class PartiesProposalForm(forms.Form):
+    """Which member communes sign too: all, none or some, in one click, nothing ticked
+    by default (an EPCI may have ninety communes)."""
+
+    ALL, NONE, SOME = "all", "none", "some"
+
+    scope = forms.ChoiceField(
+        label="Communes membres cosignataires",
+        choices=[
+            (ALL, "Toutes les communes membres"),
+            (NONE, "Aucune"),
+            (SOME, "Choisir dans la liste ci-dessous"),
+        ],
+        widget=forms.RadioSelect,
+        required=False,
+    )
     communes = forms.ModelMultipleChoiceField(
         label="Communes membres proposées comme cosignataires",
         queryset=Organisation.objects.none(),
@@ -87,4 +102,20 @@ class PartiesProposalForm(forms.Form):
     def __init__(self, *args, proposed, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["communes"].queryset = proposed
-        self.fields["communes"].initial = list(proposed)
+
+    def clean(self):
+        data = super().clean()
+        scope, ticked = data.get("scope"), data.get("communes")
+        if scope == self.ALL:
+            data["communes"] = list(self.fields["communes"].queryset)
+        elif scope == self.NONE:
+            if ticked:
+                self.add_error(
+                    "scope",
+                    "Vous avez choisi « Aucune » et coché des communes : choisissez "
+                    "« Choisir dans la liste » pour les garder.",
+                )
+            data["communes"] = []
+        elif scope == self.SOME and not ticked:
+            self.add_error("communes", "Cochez au moins une commune, ou choisissez « Aucune ».")
+        return data

@@ -37,14 +37,26 @@ class DeliberationForm(forms.ModelForm):
             "scan": forms.ClearableFileInput(attrs={"accept": "application/pdf"}),
         }
 
+    # Counts a document may not give: left empty, they count as none.
+    ZERO_WHEN_EMPTY = ("proxies", "votes_against", "abstentions")
+
     def __init__(self, *args, party, **kwargs):
         super().__init__(*args, **kwargs)
         # The model's clean() checks the ACTES identifier against this party.
         self.instance.party = party
+        for name in self.ZERO_WHEN_EMPTY:
+            self.fields[name].required = False
         self.fields["scan"].help_text = (
             "PDF uniquement, 15 Mo au plus. En cas d'erreur dans le formulaire, sélectionnez "
             "à nouveau le fichier."
         )
+
+    def clean(self):
+        data = super().clean()
+        for name in self.ZERO_WHEN_EMPTY:
+            if data.get(name) is None and name not in self.errors:
+                data[name] = 0
+        return data
 
     def clean_scan(self):
         scan = self.cleaned_data.get("scan")

@@ -23,6 +23,54 @@ class SignatureForm(forms.Form):
         return self.pending[self.cleaned_data["signatory"]]
 
 
+def _not_in_future(day):
+    if day and day > datetime.date.today():
+        raise forms.ValidationError("La date de signature ne peut pas être dans le futur.")
+    return day
+
+
+class RecordSignedForm(forms.Form):
+    """A convention signed before the application: the signature date, and the real date
+    of each signing person when it differs."""
+
+    signed_on = forms.DateField(
+        label="Date de signature",
+        widget=DateInput(),
+        help_text="Celle du « Fait à ..., le ... » ; elle vaut pour chaque signataire dont la "
+        "date n'est pas précisée ci-dessous.",
+    )
+
+    def __init__(self, *args, pending, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.people = {}
+        for party, representative in pending:
+            name = f"date_{party.pk}_{representative.pk}"
+            self.people[name] = (party.pk, representative.pk)
+            self.fields[name] = forms.DateField(
+                label=f"{representative.full_name}, {representative.role_title} – "
+                f"{party.organisation}",
+                widget=DateInput(),
+                required=False,
+            )
+
+    def clean(self):
+        data = super().clean()
+        for name in ("signed_on", *self.people):
+            try:
+                _not_in_future(data.get(name))
+            except forms.ValidationError as error:
+                self.add_error(name, error)
+        return data
+
+    def signature_dates(self):
+        """{(party_id, representative_id): date} for the dates given."""
+        return {
+            key: self.cleaned_data[name]
+            for name, key in self.people.items()
+            if self.cleaned_data.get(name)
+        }
+
+
 class TerminationForm(forms.Form):
     mode = forms.ChoiceField(label="Mode de résiliation", choices=TerminationMode.choices)
     notice_on = forms.DateField(label="Date de notification", widget=DateInput())

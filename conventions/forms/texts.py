@@ -1,4 +1,5 @@
 from django import forms
+from django.db.models import Q
 
 from conventions.models import Article, Convention, SteeringInstance
 from partners.models import Equipment
@@ -17,6 +18,7 @@ class ConventionTextForm(forms.ModelForm):
             "evaluation_text",
             "signing_place",
             "originals_count",
+            "predecessor",
             "statistical_secrecy",
             "secrecy_min_recipients",
             "secrecy_min_value",
@@ -28,13 +30,56 @@ class ConventionTextForm(forms.ModelForm):
             "diagnostic_summary": forms.Textarea(attrs={"rows": 8}),
             "evaluation_text": forms.Textarea(attrs={"rows": 5}),
         }
+        help_texts = {
+            "signing_place": "« Fait à Montbéliard, le ... » : la date est celle de la dernière "
+            "signature.",
+            "originals_count": "« en deux exemplaires originaux ».",
+            "predecessor": "La convention que celle-ci renouvelle, parmi celles de la même Caf.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        convention = self.instance
+        # Same Caf, not itself, not one already renewed by another, not its own successor.
+        self.fields["predecessor"].queryset = (
+            Convention.objects.filter(caf_id=convention.caf_id)
+            .exclude(pk=convention.pk)
+            .exclude(predecessor_id=convention.pk)
+            .filter(Q(successor__isnull=True) | Q(pk=convention.predecessor_id))
+            .order_by("-start_date", "title")
+        )
+        self.fields["predecessor"].label_from_instance = lambda c: (
+            f"{c.title} ({c.start_date:%d/%m/%Y} – {c.end_date:%d/%m/%Y}, {c.get_state_display()})"
+        )
+        self.fields["predecessor"].empty_label = "Aucune (première convention)"
+
+
+class BaseArticleFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        flagged = [
+            form.cleaned_data.get("number")
+            for form in self.forms
+            if form.cleaned_data.get("has_party_blocks") and not form.cleaned_data.get("DELETE")
+        ]
+        if len(flagged) > 1:
+            raise forms.ValidationError(
+                "Un seul article reçoit les compétences des collectivités (ici les articles "
+                f"{', '.join(str(n) for n in flagged)})."
+            )
 
 
 ArticleFormSet = forms.inlineformset_factory(
     Convention,
     Article,
-    fields=["number", "title", "body"],
+    formset=BaseArticleFormSet,
+    fields=["number", "title", "body", "has_party_blocks"],
     widgets={"body": forms.Textarea(attrs={"rows": 8})},
+    labels={"has_party_blocks": "Article des compétences de chaque collectivité"},
+    help_texts={
+        "has_party_blocks": "Le texte de compétences saisi sur chaque partie s'imprime à la "
+        "suite de cet article ; à défaut, à la suite de l'article 3."
+    },
     extra=1,
     can_delete=True,
 )

@@ -125,6 +125,17 @@ class Deliberation(models.Model):
         return self.outcome in ADOPTED_OUTCOMES
 
     @property
+    def votes_label(self):
+        """ "12 pour, 1 contre, 2 abstentions", or "non précisé" when the vote is unknown."""
+        if self.votes_for is None:
+            return "non précisé"
+        plural = "s" if self.abstentions > 1 else ""
+        return (
+            f"{self.votes_for} pour, {self.votes_against} contre, "
+            f"{self.abstentions} abstention{plural}"
+        )
+
+    @property
     def is_outdated(self):
         """Deliberated on a text that has since been reopened and frozen again."""
         return self.is_outdated_against(self.party.convention.current_version)

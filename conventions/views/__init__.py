@@ -8,7 +8,14 @@ from .convention import convention_detail, convention_list
 from .creation import convention_create
 from .deliberation import deliberation_form, deliberation_scan
 from .home import home
-from .lifecycle import amend, convention_transition, record_signature, renew, terminate
+from .lifecycle import (
+    amend,
+    convention_transition,
+    record_signature,
+    record_signed,
+    renew,
+    terminate,
+)
 from .parties import party_edit, party_list, party_move, party_remove
 from .texts import edit_articles, edit_equipment, edit_general, edit_steering
 
@@ -26,6 +33,7 @@ __all__ = [
     "edit_general",
     "edit_steering",
     "record_signature",
+    "record_signed",
     "renew",
     "terminate",
     "convention_create",

@@ -17,6 +17,7 @@ from conventions.forms.lifecycle import AmendmentForm
 from conventions.lifecycle import LifecycleError
 from conventions.models import AmendmentState, Deliberation, Signature
 from conventions.views.lifecycle import signature_page
+from ctg.concurrency import StaleVersion, add_version_field, form_version, refused, save_form
 
 AMENDMENT_TRANSITIONS = {
     "figer": (lifecycle.freeze_amendment, "L'avenant est figé : il peut être délibéré."),
@@ -33,7 +34,7 @@ def amendment_detail(request, pk, number):
     amendment = get_object_or_404(convention.amendments, number=number)
     parties = list(
         convention.parties.exclude(role="partner")
-        .select_related("organisation")
+        .select_related("organisation__department")
         .prefetch_related(
             "signatories",
             Prefetch(
@@ -71,11 +72,20 @@ def amendment_edit(request, pk, number):
     if amendment.state != AmendmentState.DRAFT:
         messages.error(request, "L'avenant n'est plus en préparation : rouvrez-le d'abord.")
         return redirect("conventions:amendment", convention.pk, number)
-    form = AmendmentForm(request.POST or None, instance=amendment)
+    form = AmendmentForm(request.POST if request.method == "POST" else None, instance=amendment)
+    add_version_field(form, form_version(form))
+    conflict = None
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, "Avenant enregistré.")
-        return redirect("conventions:amendment", convention.pk, number)
+        try:
+            save_form(form, guard=_still_draft)
+        except StaleVersion as error:
+            conflict = refused(form, error)
+        except LifecycleError as error:
+            messages.error(request, str(error))
+            return redirect("conventions:amendment", convention.pk, number)
+        else:
+            messages.success(request, "Avenant enregistré.")
+            return redirect("conventions:amendment", convention.pk, number)
     return render(
         request,
         "conventions/action_form.html",
@@ -85,8 +95,15 @@ def amendment_edit(request, pk, number):
             "title": f"Avenant n° {number}",
             "intro": "Ce que l'avenant modifie dans la convention et ses annexes.",
             "button": "Enregistrer",
+            "conflict": conflict,
         },
+        status=409 if conflict else 200,
     )
+
+
+def _still_draft(amendment):
+    if amendment.state != AmendmentState.DRAFT:
+        raise LifecycleError("L'avenant n'est plus en préparation : rouvrez-le d'abord.")
 
 
 @require_POST

@@ -4,8 +4,10 @@ from django.shortcuts import render
 
 from conventions import lifecycle
 from conventions.access import can_edit, can_record_deliberation, visible_convention
+from conventions.documents.convention import done_at
 from conventions.filters import ConventionFilter
 from conventions.models import Convention, Deliberation, Signature
+from conventions.views.deliberation import deliberations_open
 
 PAGE_SIZE = 25
 
@@ -34,7 +36,7 @@ def convention_detail(request, pk):
     ).prefetch_related("themes")
     convention = visible_convention(request.user, pk, queryset)
     parties = list(
-        convention.parties.select_related("organisation")
+        convention.parties.select_related("organisation__department")
         .prefetch_related(
             "signatories",
             Prefetch(
@@ -57,7 +59,11 @@ def convention_detail(request, pk):
     deliberations = [d for party in parties for d in party.deliberations.all()]
     for deliberation in deliberations:
         deliberation.outdated = deliberation.is_outdated_against(current_version)
-    missing_deliberation = lifecycle.parties_missing_deliberation(convention)
+    # The parties already loaded, with what naming them needs (département included).
+    by_pk = {party.pk: party for party in parties}
+    missing_deliberation = [
+        by_pk[party.pk] for party in lifecycle.parties_missing_deliberation(convention)
+    ]
     equipment = convention.equipment.select_related("organisation", "equipment_type").order_by(
         "organisation__name", "equipment_type__position", "name"
     )
@@ -81,6 +87,10 @@ def convention_detail(request, pk):
             signature_count=Count("signatures", distinct=True),
         ),
         "history": history,
+        "done_at": done_at(
+            convention.signing_place, convention.signed_on, convention.originals_count
+        ),
+        "deliberation_open": deliberations_open(convention),
         "timeline": timeline(convention, versions),
         "recordable": {
             p.pk for p in parties if can_record_deliberation(request.user, convention, p)

@@ -5,17 +5,32 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from conventions import lifecycle
 from conventions.access import can_record_deliberation, visible_convention
 from conventions.forms.deliberation import DeliberationForm
 from conventions.models import AmendmentState, ConventionState, Deliberation
 from conventions.models.deliberation import BODY_BY_KIND
+
+# Deliberations are recorded on a frozen text; a convention recorded as signed before
+# the application gets its deliberations afterwards, whatever their dates.
+DELIBERATION_STATES = (
+    ConventionState.IN_DELIBERATION,
+    ConventionState.SIGNING,
+    ConventionState.SIGNED,
+)
+
+
+def deliberations_open(convention):
+    return convention.state in DELIBERATION_STATES
 
 
 @require_http_methods(["GET", "POST"])
 def deliberation_form(request, pk, party_pk, deliberation_pk=None, number=None):
     """Record (or correct) one party's deliberation on the current text or on an amendment."""
     convention = visible_convention(request.user, pk)
-    party = get_object_or_404(convention.parties.select_related("organisation"), pk=party_pk)
+    party = get_object_or_404(
+        convention.parties.select_related("organisation__department"), pk=party_pk
+    )
     if not can_record_deliberation(request.user, convention, party):
         raise PermissionDenied("Vous ne pouvez pas enregistrer la délibération de cette partie.")
     amendment = None
@@ -31,7 +46,7 @@ def deliberation_form(request, pk, party_pk, deliberation_pk=None, number=None):
             f"Convention territoriale globale {convention.period_label} – approbation et "
             "autorisation de signature"
         )
-        open_for_deliberation = convention.state == ConventionState.IN_DELIBERATION
+        open_for_deliberation = deliberations_open(convention)
         state_label = f"la convention est « {convention.get_state_display()} »"
     deliberation = None
     if deliberation_pk is not None:
@@ -59,9 +74,14 @@ def deliberation_form(request, pk, party_pk, deliberation_pk=None, number=None):
             saved.amendment = amendment
             saved.version = None if amendment else convention.current_version
         saved.save()
-        messages.success(
-            request, f"Délibération {saved.act_number} de {party.organisation} enregistrée."
+        label = (
+            f"n° {saved.act_number}" if saved.act_number else f"du {saved.session_date:%d/%m/%Y}"
         )
+        messages.success(
+            request, f"Délibération {label} {party.organisation.grammar.of} enregistrée."
+        )
+        for warning in lifecycle.deliberation_warnings(saved):
+            messages.warning(request, warning)
         return redirect(back)
     return render(
         request,
@@ -69,6 +89,7 @@ def deliberation_form(request, pk, party_pk, deliberation_pk=None, number=None):
         {
             "convention": convention,
             "party": party,
+            "party_of": party.organisation.grammar.of,
             "form": form,
             "deliberation": deliberation,
             "amendment": amendment,
@@ -86,6 +107,10 @@ def deliberation_scan(request, pk, deliberation_pk):
         raise Http404
     return FileResponse(
         deliberation.scan.open("rb"),
+        as_attachment=True,
         content_type="application/pdf",
-        filename=f"deliberation-{deliberation.act_number}.pdf".replace("/", "-"),
+        # An act number may be unknown for a convention signed before the application.
+        filename=f"deliberation-{deliberation.act_number or deliberation.session_date}.pdf".replace(
+            "/", "-"
+        ),
     )

@@ -11,9 +11,15 @@ from django.views.decorators.http import require_http_methods
 from conventions import lifecycle
 from conventions.access import editable_convention
 from conventions.documents.service import request_document
-from conventions.forms.lifecycle import AmendmentForm, RenewalForm, SignatureForm, TerminationForm
+from conventions.forms.lifecycle import (
+    AmendmentForm,
+    RecordSignedForm,
+    RenewalForm,
+    SignatureForm,
+    TerminationForm,
+)
 from conventions.lifecycle import LifecycleError
-from conventions.models import DocumentKind
+from conventions.models import ConventionState, DocumentKind
 
 
 @dataclass(frozen=True)
@@ -127,7 +133,9 @@ def signature_page(request, convention, amendment=None):
         }
         try:
             if amendment is None:
-                lifecycle.record_signature(convention, **facts)
+                signature = lifecycle.record_signature(convention, **facts)
+                for warning in lifecycle.signature_warnings(convention, signature):
+                    messages.warning(request, warning)
             else:
                 lifecycle.record_amendment_signature(amendment, **facts)
         except LifecycleError as error:
@@ -150,6 +158,45 @@ def signature_page(request, convention, amendment=None):
         request,
         "conventions/signature_form.html",
         {"convention": convention, "form": form, "pending": pending, "amendment": amendment},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def record_signed(request, pk):
+    """Record a convention signed before the application, with its real dates."""
+    convention = editable_convention(request.user, pk)
+    recordable = convention.state in (
+        ConventionState.DRAFT,
+        ConventionState.IN_DELIBERATION,
+        ConventionState.SIGNING,
+    )
+    pending = lifecycle.pending_signatures(convention) if recordable else []
+    form = RecordSignedForm(request.POST or None, pending=pending)
+    if request.method == "POST" and recordable and form.is_valid():
+        try:
+            warnings = lifecycle.record_signed_convention(
+                convention,
+                signed_on=form.cleaned_data["signed_on"],
+                signature_dates=form.signature_dates(),
+                user=request.user,
+            )
+        except LifecycleError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                f"La convention est enregistrée comme signée le {convention.signed_on:%d/%m/%Y}.",
+            )
+            for warning in warnings:
+                messages.warning(request, warning)
+            return redirect("conventions:detail", convention.pk)
+    blockers = lifecycle.freeze_problems(convention) if recordable else []
+    if not recordable:
+        blockers = [f"la convention est « {convention.get_state_display()} »"]
+    return render(
+        request,
+        "conventions/record_signed.html",
+        {"convention": convention, "form": form, "blockers": blockers, "pending": pending},
     )
 
 

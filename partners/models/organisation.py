@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from partners import grammar
 from partners.validators import (
     validate_department_code,
     validate_insee_commune_code,
@@ -65,12 +66,6 @@ class EpciKind(models.TextChoices):
     METRO = "METRO", "Métropole"
     MET69 = "MET69", "Métropole de Lyon"
 
-
-EPCI_PREFIXES = {
-    "CC": "Communauté de communes",
-    "CA": "Communauté d'agglomération",
-    "CU": "Communauté urbaine",
-}
 
 LOCAL_AUTHORITY_KINDS = (
     OrganisationKind.EPCI,
@@ -197,20 +192,21 @@ class Organisation(models.Model):
 
     @property
     def long_name(self):
-        """The official short forms spelled out: "CC du Val d'Argent" becomes
-        "Communauté de communes du Val d'Argent", as conventions write it."""
-        prefix, _, rest = self.name.partition(" ")
-        if self.kind == OrganisationKind.EPCI and prefix in EPCI_PREFIXES and rest:
-            return f"{EPCI_PREFIXES[prefix]} {rest}"
+        """The name as conventions write it: "CC du Val d'Argent" becomes "Communauté de
+        communes du Val d'Argent" (partners/grammar.py)."""
+        if self.kind == OrganisationKind.EPCI:
+            return grammar.expand_abbreviation(self.name)
         return self.name
 
     @property
+    def grammar(self):
+        """The name with its article and gender: designation, of, represented."""
+        connector = ""
+        if self.kind == OrganisationKind.DEPARTMENT and self.department_id:
+            connector = self.department.name_with_connector
+        return grammar.organisation_name(self.kind, self.long_name, department_connector=connector)
+
+    @property
     def designation(self):
-        """How the document names it: "la Commune de Lièpvre", "la Caf du Haut-Rhin"."""
-        if self.kind == OrganisationKind.COMMUNE:
-            return f"la Commune de {self.name}"
-        if self.kind == OrganisationKind.CAF or (
-            self.kind == OrganisationKind.EPCI and self.long_name != self.name
-        ):
-            return f"la {self.long_name}"
-        return self.name
+        """How documents name it: "la Commune de Lièpvre", "le SIVU des Trois Fontaines"."""
+        return self.grammar.designation

@@ -53,8 +53,11 @@ def test_adviser_runs_a_new_convention_to_signature(page, live_server, screensho
     page.get_by_role("button", name="Continuer : choisir les parties").click()
     communes = page.get_by_role("checkbox")
     expect(communes).to_have_count(8)
-    for index in range(3, 8):
-        communes.nth(index).uncheck()
+    for index in range(8):
+        expect(communes.nth(index)).not_to_be_checked()  # ninety communes, none pre-ticked
+    page.get_by_label("Choisir dans la liste ci-dessous").check()
+    for index in range(3):
+        communes.nth(index).check()
     screenshots(page, "04-creation-etape-2")
     page.get_by_role("button", name="Créer la convention").click()
     expect(page.get_by_text("a été créée en préparation, avec 5 parties")).to_be_visible()
