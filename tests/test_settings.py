@@ -7,6 +7,8 @@ import sys
 
 from django.conf import settings
 
+from tests.factories import UserFactory
+
 SHOW = (
     "import json, django; django.setup(); "
     "from django.conf import settings; "
@@ -70,3 +72,14 @@ def test_the_health_check_answers_without_login_host_or_https(client, db, settin
 
     assert response.status_code == 200
     assert response.content == b"ok"
+
+
+def test_pages_carry_a_content_security_policy_without_inline_scripts(client, db):
+    client.force_login(UserFactory())
+    policy = client.get("/conventions/")["Content-Security-Policy"]
+
+    directives = dict(part.strip().split(" ", 1) for part in policy.split(";"))
+    assert directives["script-src"] == "'self'"
+    assert directives["object-src"] == "'none'"
+    assert directives["frame-ancestors"] == "'none'"
+    assert "unsafe-inline" not in directives["style-src"]
