@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from actionplan.views import dashboard, export, followup
+from actionplan.views import dashboard, export, followup, tracking_import
 
 CONVENTION = "conventions/<int:pk>/"
 QUARTER = f"{CONVENTION}suivi/<int:year>/T<int:quarter>/"
@@ -22,6 +22,17 @@ urlpatterns = [
         f"{CONVENTION}suivi/tableau-de-suivi-<slug:table>.csv",
         export.export_csv,
         name="export_csv",
+    ),
+    path(f"{CONVENTION}suivi/importer/", tracking_import.upload, name="tracking_import"),
+    path(
+        f"{CONVENTION}suivi/importer/<int:import_pk>/",
+        tracking_import.preview,
+        name="tracking_import_preview",
+    ),
+    path(
+        f"{CONVENTION}suivi/importer/<int:import_pk>/confirmer/",
+        tracking_import.confirm,
+        name="tracking_import_confirm",
     ),
     path("suivi/", dashboard.caf_followup, name="caf_followup"),
 ]

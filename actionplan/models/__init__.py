@@ -3,6 +3,7 @@ from .indicator import Indicator, IndicatorKind, IndicatorTarget, IndicatorValue
 from .notice import FollowUpNotice, NoticeKind
 from .plan import ActionSheet, Axis, Funding, Objective
 from .steering import Meeting, MeetingKind, Review, ReviewKind
+from .tracking_import import ImportMode, TrackingImport
 
 __all__ = [
     "ActionSheet",
@@ -12,6 +13,7 @@ __all__ = [
     "FollowUpState",
     "FollowUpStatus",
     "Funding",
+    "ImportMode",
     "Indicator",
     "IndicatorKind",
     "IndicatorTarget",
@@ -22,4 +24,5 @@ __all__ = [
     "Objective",
     "Review",
     "ReviewKind",
+    "TrackingImport",
 ]
