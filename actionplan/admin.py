@@ -16,6 +16,7 @@ from actionplan.models import (
     Meeting,
     Objective,
     Review,
+    TrackingImport,
 )
 from partners.admin import HistoryAdmin
 
@@ -206,4 +207,31 @@ class FollowUpNoticeAdmin(HistoryAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(TrackingImport)
+class TrackingImportAdmin(HistoryAdmin):
+    """Imported tracking tables, kept with their preview: read here, applied in the application."""
+
+    list_display = ["filename", "convention", "mode", "year", "quarter", "created_at", "applied_at"]
+    list_filter = ["mode"]
+    list_select_related = ["convention"]
+    search_fields = ["filename", "convention__title"]
+    date_hierarchy = "created_at"
+    readonly_fields = [
+        "convention",
+        "mode",
+        "year",
+        "quarter",
+        "file",
+        "filename",
+        "file_sha256",
+        "uploaded_by",
+        "created_at",
+        "applied_at",
+        "summary",
+    ]
+
+    def has_add_permission(self, request):
         return False

@@ -160,6 +160,7 @@ def test_every_domain_model_is_registered():
         "actionplan.FollowUp",
         "actionplan.Meeting",
         "actionplan.Review",
+        "actionplan.TrackingImport",
     ]:
         assert label in registered, f"{label} n'est pas dans l'administration"
 
