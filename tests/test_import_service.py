@@ -426,6 +426,8 @@ def test_source_document_is_served_to_those_who_see_the_convention(
 ):
     url = reverse("conventions:import_source", args=[imported_pma.pk])
     client.force_login(doubs_adviser)
+    page = client.get(reverse("conventions:detail", args=[imported_pma.pk])).content.decode()
+    assert f'href="{url}"' in page and "Document d'origine importé : pma.docx" in page
     with django_assert_max_num_queries(7):
         response = client.get(url)
     assert response.status_code == 200

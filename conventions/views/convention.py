@@ -32,7 +32,7 @@ def convention_list(request):
 
 def convention_detail(request, pk):
     queryset = Convention.objects.select_related(
-        "caf", "lead_authority", "template", "predecessor", "created_by"
+        "caf", "lead_authority", "template", "predecessor", "created_by", "source_import"
     ).prefetch_related("themes")
     convention = visible_convention(request.user, pk, queryset)
     parties = list(
@@ -81,6 +81,7 @@ def convention_detail(request, pk):
         "signed_pairs": signed_pairs,
         "expected_signatures": expected_signatures,
         "versions": versions,
+        "source_import": getattr(convention, "source_import", None),
         "current_version": current_version,
         "amendments": convention.amendments.annotate(
             deliberation_count=Count("deliberations", distinct=True),
