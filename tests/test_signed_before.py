@@ -354,6 +354,7 @@ def test_adviser_sets_place_originals_and_the_previous_convention(
         "predecessor": previous.pk,
         "secrecy_min_recipients": 100,
         "secrecy_min_value": 5,
+        "read_version": client.get(url).context["form"]["read_version"].value(),
     }
     assert client.post(url, data).status_code == 302
     convention.refresh_from_db()
@@ -382,6 +383,7 @@ def test_adviser_flags_the_competences_article(client, convention, adviser):
             f"articles-{index}-body": article.body,
         }
     url = reverse("conventions:edit_articles", args=[convention.pk])
+    data["read_version"] = client.get(url).context["read_version"]
     both = data | {"articles-1-has_party_blocks": "on", "articles-2-has_party_blocks": "on"}
     page = client.post(url, both).content.decode()
     assert "Un seul article reçoit les compétences des collectivités" in page

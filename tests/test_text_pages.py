@@ -29,6 +29,13 @@ def convention(client):
     return convention
 
 
+def read(client, name, convention):
+    """The version the page shows, as a browser sends it back."""
+    context = client.get(reverse(f"conventions:{name}", args=[convention.pk])).context
+    version = context.get("read_version")
+    return {"read_version": version or context["form"]["read_version"].value()}
+
+
 def management(prefix, total, initial):
     return {
         f"{prefix}-TOTAL_FORMS": total,
@@ -49,6 +56,7 @@ def test_adviser_edits_and_adds_articles(client, convention):
         "articles-1-title": "Les champs d'intervention de la Caf",
         "articles-1-body": "Les interventions de la Caf concernent les axes suivants.",
     }
+    data |= read(client, "edit_articles", convention)
     response = client.post(reverse("conventions:edit_articles", args=[convention.pk]), data)
     assert response.status_code == 302
     titles = list(convention.articles.order_by("number").values_list("title", flat=True))
@@ -83,7 +91,7 @@ def test_adviser_writes_the_diagnostic(client, convention):
         "originals_count": 2,
         "secrecy_min_recipients": 100,
         "secrecy_min_value": 5,
-    }
+    } | read(client, "edit_general", convention)
     response = client.post(reverse("conventions:edit_general", args=[convention.pk]), data)
     assert response.status_code == 302
     convention.refresh_from_db()
@@ -116,6 +124,7 @@ def test_adviser_describes_the_steering_instances(client, convention):
         "steering_instances-0-composition": "Caf du Haut-Rhin, CC du Val d'Argent",
         "steering_instances-0-periodicity": "Une fois par an",
     }
+    data |= read(client, "edit_steering", convention)
     response = client.post(reverse("conventions:edit_steering", args=[convention.pk]), data)
     assert response.status_code == 302
     assert convention.steering_instances.get().name == "Comité de pilotage"
@@ -133,3 +142,67 @@ def test_readers_get_403_and_outsiders_404(client, convention):
     assert client.get(reverse("conventions:edit_articles", args=[convention.pk])).status_code == 403
     client.force_login(UserFactory(role=Role.ADVISER))
     assert client.get(reverse("conventions:edit_articles", args=[convention.pk])).status_code == 404
+
+
+def test_a_stale_text_save_is_refused_with_the_text_kept(client, convention):
+    base = {
+        "title": convention.title,
+        "territory_name": convention.territory_name,
+        "originals_count": 2,
+        "secrecy_min_recipients": 100,
+        "secrecy_min_value": 5,
+    }
+    url = reverse("conventions:edit_general", args=[convention.pk])
+    mine = base | {"preamble": "Mon préambule"} | read(client, "edit_general", convention)
+    theirs = base | {"preamble": "Leur préambule"} | read(client, "edit_general", convention)
+    assert client.post(url, theirs).status_code == 302
+
+    response = client.post(url, mine)
+
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "Mon préambule" in page and "Leur préambule" in page
+    convention.refresh_from_db()
+    assert convention.preamble == "Leur préambule"
+
+
+def test_a_text_save_racing_a_freeze_never_puts_the_convention_back_to_draft(client, convention):
+    data = {
+        "title": "Titre tardif",
+        "territory_name": convention.territory_name,
+        "originals_count": 2,
+        "secrecy_min_recipients": 100,
+        "secrecy_min_value": 5,
+    } | read(client, "edit_general", convention)
+    lifecycle.freeze(convention)
+
+    client.post(reverse("conventions:edit_general", args=[convention.pk]), data)
+
+    convention.refresh_from_db()
+    assert convention.state == "in_deliberation"
+    assert convention.frozen_at is not None
+    assert convention.title != "Titre tardif"
+
+
+def test_stale_articles_are_refused(client, convention):
+    article = convention.articles.get()
+    url = reverse("conventions:edit_articles", args=[convention.pk])
+
+    def row(title):
+        return management("articles", 1, 1) | {
+            "articles-0-id": article.pk,
+            "articles-0-number": 1,
+            "articles-0-title": title,
+            "articles-0-body": "Texte",
+        }
+
+    mine = row("Mon titre") | read(client, "edit_articles", convention)
+    theirs = row("Leur titre") | read(client, "edit_articles", convention)
+    assert client.post(url, theirs).status_code == 302
+
+    response = client.post(url, mine)
+
+    assert response.status_code == 409
+    assert "Mon titre" in response.content.decode()
+    article.refresh_from_db()
+    assert article.title == "Leur titre"

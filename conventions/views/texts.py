@@ -1,7 +1,7 @@
 """Editing the text and annexes of a draft convention."""
 
 from django.contrib import messages
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
@@ -15,7 +15,17 @@ from conventions.forms.texts import (
     SteeringInstanceFormSet,
 )
 from conventions.lifecycle import LifecycleError
-from conventions.parties import require_draft
+from conventions.parties import locked_draft, require_draft
+from ctg import concurrency
+from ctg.concurrency import (
+    FIELD,
+    StaleVersion,
+    add_version_field,
+    check_version,
+    form_version,
+    rows_version,
+    save_form,
+)
 
 
 def _draft_convention(request, pk):
@@ -37,15 +47,32 @@ def edit_general(request, pk):
     convention, refused = _draft_convention(request, pk)
     if refused:
         return refused
-    form = ConventionTextForm(request.POST or None, instance=convention)
+    form = ConventionTextForm(
+        request.POST if request.method == "POST" else None, instance=convention
+    )
+    add_version_field(form, form_version(form))
+    conflict = None
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, "Textes et informations générales enregistrés.")
-        return _back(convention, "apercu")
+        try:
+            save_form(form, guard=require_draft)
+        except StaleVersion as error:
+            conflict = concurrency.refused(form, error)
+        except LifecycleError as error:
+            messages.error(request, str(error))
+            return redirect("conventions:detail", convention.pk)
+        else:
+            messages.success(request, "Textes et informations générales enregistrés.")
+            return _back(convention, "apercu")
     return render(
         request,
         "conventions/edit_form.html",
-        {"convention": convention, "form": form, "title": "Textes et informations générales"},
+        {
+            "convention": convention,
+            "form": form,
+            "title": "Textes et informations générales",
+            "conflict": conflict,
+        },
+        status=409 if conflict else 200,
     )
 
 
@@ -82,17 +109,48 @@ def _formset_page(request, pk, formset_class, *, queryset, title, item, done, an
     convention, refused = _draft_convention(request, pk)
     if refused:
         return refused
-    formset = formset_class(
-        request.POST or None, instance=convention, queryset=queryset(convention)
-    )
-    if request.method == "POST" and formset.is_valid():
-        formset.save()
-        messages.success(request, done)
-        return _back(convention, anchor)
+    posted = request.POST if request.method == "POST" else None
+    formset = formset_class(posted, instance=convention, queryset=queryset(convention))
+    fields = [name for name in formset.form._meta.fields if name != "id"]
+
+    def version():
+        return rows_version(queryset(convention), fields)
+
+    conflict = None
+    if posted is not None and formset.is_valid():
+        try:
+            with transaction.atomic():
+                locked_draft(convention)
+                check_version(posted.get(FIELD, ""), version(), convention)
+                with transaction.atomic():
+                    formset.save()
+        except StaleVersion as error:
+            conflict = {"message": str(error), "differences": []}
+        except LifecycleError as error:
+            messages.error(request, str(error))
+            return redirect("conventions:detail", convention.pk)
+        except IntegrityError:
+            formset._non_form_errors = formset.error_class(
+                [
+                    "Deux lignes portent le même numéro, ou une ligne n'existe plus : rien n'a été "
+                    "enregistré. Vérifiez les numéros puis enregistrez à nouveau."
+                ]
+            )
+        else:
+            messages.success(request, done)
+            return _back(convention, anchor)
     return render(
         request,
         "conventions/edit_formset.html",
-        {"convention": convention, "formset": formset, "title": title, "item": item},
+        {
+            "convention": convention,
+            "formset": formset,
+            "title": title,
+            "item": item,
+            "conflict": conflict,
+            "read_version": version(),
+        },
+        status=409 if conflict else 200,
     )
 
 
