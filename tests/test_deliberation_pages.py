@@ -158,10 +158,33 @@ def test_adviser_corrects_a_recorded_deliberation(client, convention, valentigne
     )
     data = valentigney_data(sent_to_prefecture_on="2023-04-12")
     del data["scan"]
+    data["read_version"] = client.get(edit).context["form"]["read_version"].value()
     assert client.post(edit, data).status_code == 302
     deliberation.refresh_from_db()
     assert deliberation.sent_to_prefecture_on == datetime.date(2023, 4, 12)
     assert deliberation.scan
+
+
+def test_a_stale_correction_of_a_deliberation_is_refused(client, convention, valentigney):
+    client.force_login(UserFactory(role=Role.ADVISER, organisation=convention.caf))
+    client.post(url(convention, valentigney), valentigney_data())
+    deliberation = Deliberation.objects.get()
+    edit = reverse(
+        "conventions:deliberation_edit", args=[convention.pk, valentigney.pk, deliberation.pk]
+    )
+    version = client.get(edit).context["form"]["read_version"].value()
+    theirs = valentigney_data(session_secretary="Lise VURPILLOT") | {"read_version": version}
+    mine = valentigney_data(session_secretary="Maud PELISSIER") | {"read_version": version}
+    for data in (theirs, mine):
+        del data["scan"]
+    assert client.post(edit, theirs).status_code == 302
+
+    response = client.post(edit, mine)
+
+    assert response.status_code == 409
+    assert "Maud PELISSIER" in response.content.decode()
+    deliberation.refresh_from_db()
+    assert deliberation.session_secretary == "Lise VURPILLOT"
 
 
 def test_scan_is_downloaded_only_by_those_who_see_the_convention(client, convention, valentigney):
@@ -179,3 +202,54 @@ def test_scan_is_downloaded_only_by_those_who_see_the_convention(client, convent
     client.force_login(UserFactory(role=Role.ADVISER, organisation=convention.caf))
     guessed = reverse("conventions:deliberation_scan", args=[other.pk, deliberation.pk])
     assert client.get(guessed).status_code == 404
+
+
+@pytest.fixture
+def signed_deliberation(client, convention, valentigney):
+    """Valentigney's deliberation, then the convention signed on it."""
+    client.force_login(UserFactory(role=Role.ADVISER, organisation=convention.caf))
+    client.post(url(convention, valentigney), valentigney_data())
+    lifecycle.record_signed_convention(convention, signed_on=datetime.date(2023, 5, 2))
+    deliberation = Deliberation.objects.get()
+    edit = reverse(
+        "conventions:deliberation_edit", args=[convention.pk, valentigney.pk, deliberation.pk]
+    )
+    data = valentigney_data(act_number="2023-33")
+    del data["scan"]
+    data["read_version"] = client.get(edit).context["form"]["read_version"].value()
+    return deliberation, edit, data
+
+
+def test_after_signature_a_correction_needs_its_reason(client, signed_deliberation):
+    deliberation, edit, data = signed_deliberation
+
+    refused = client.post(edit, data)
+
+    assert refused.status_code == 200
+    assert "indiquez le motif de cette correction" in refused.content.decode()
+    deliberation.refresh_from_db()
+    assert deliberation.act_number == "2023-32"
+
+    corrected = client.post(edit, data | {"correction_reason": "Numéro mal recopié"})
+
+    assert corrected.status_code == 302
+    deliberation.refresh_from_db()
+    assert deliberation.act_number == "2023-33"
+    assert (
+        deliberation.history.latest().history_change_reason
+        == "Correction après signature : Numéro mal recopié"
+    )
+
+
+def test_after_signature_an_adopted_deliberation_cannot_become_rejected(
+    client, signed_deliberation
+):
+    deliberation, edit, data = signed_deliberation
+    data |= {"outcome": "rejected", "votes_for": 10, "votes_against": 21}
+
+    response = client.post(edit, data | {"correction_reason": "Erreur de saisie"})
+
+    assert response.status_code == 200
+    assert "ne peut pas devenir « rejetée »" in response.content.decode()
+    deliberation.refresh_from_db()
+    assert deliberation.outcome == "adopted_unanimously"

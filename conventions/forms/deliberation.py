@@ -40,8 +40,17 @@ class DeliberationForm(forms.ModelForm):
     # Counts a document may not give: left empty, they count as none.
     ZERO_WHEN_EMPTY = ("proxies", "votes_against", "abstentions")
 
-    def __init__(self, *args, party, **kwargs):
+    def __init__(self, *args, party, correcting=False, **kwargs):
         super().__init__(*args, **kwargs)
+        if correcting:
+            self.fields["correction_reason"] = forms.CharField(
+                label="Motif de la correction",
+                max_length=80,
+                # Checked with the correction itself, with a message that says why.
+                required=False,
+                help_text="La convention est signée : la correction est conservée dans "
+                "l'historique avec son motif.",
+            )
         # The model's clean() checks the ACTES identifier against this party.
         self.instance.party = party
         for name in self.ZERO_WHEN_EMPTY:

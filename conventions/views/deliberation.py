@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -7,9 +7,11 @@ from django.views.decorators.http import require_http_methods
 
 from conventions import lifecycle
 from conventions.access import can_record_deliberation, visible_convention
+from conventions.deliberations import is_signed, save_deliberation
 from conventions.forms.deliberation import DeliberationForm
 from conventions.models import AmendmentState, ConventionState, Deliberation
 from conventions.models.deliberation import BODY_BY_KIND
+from ctg.concurrency import StaleVersion, add_version_field, form_version, refused
 
 # Deliberations are recorded on a frozen text; a convention recorded as signed before
 # the application gets its deliberations afterwards, whatever their dates.
@@ -59,21 +61,33 @@ def deliberation_form(request, pk, party_pk, deliberation_pk=None, number=None):
             f"Les délibérations s'enregistrent quand le texte est figé ; {state_label}.",
         )
         return redirect(back)
+    correcting = deliberation is not None and is_signed(convention, amendment)
     form = DeliberationForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         request.FILES or None,
         instance=deliberation,
         initial={"body": BODY_BY_KIND.get(party.organisation.kind), "subject": subject}
         if deliberation is None
         else None,
         party=party,
+        correcting=correcting,
     )
+    add_version_field(form, form_version(form))
+    conflict = None
+    saved = None
     if request.method == "POST" and form.is_valid():
-        saved = form.save(commit=False)
-        if deliberation is None:
-            saved.amendment = amendment
-            saved.version = None if amendment else convention.current_version
-        saved.save()
+        try:
+            saved = save_deliberation(
+                form,
+                convention=convention,
+                amendment=amendment,
+                reason=form.cleaned_data.get("correction_reason", ""),
+            )
+        except StaleVersion as error:
+            conflict = refused(form, error)
+        except ValidationError as error:
+            form.add_error(None, error)
+    if saved is not None:
         label = (
             f"n° {saved.act_number}" if saved.act_number else f"du {saved.session_date:%d/%m/%Y}"
         )
@@ -93,7 +107,10 @@ def deliberation_form(request, pk, party_pk, deliberation_pk=None, number=None):
             "form": form,
             "deliberation": deliberation,
             "amendment": amendment,
+            "correcting": correcting,
+            "conflict": conflict,
         },
+        status=409 if conflict else 200,
     )
 
 
