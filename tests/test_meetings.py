@@ -102,16 +102,40 @@ def test_a_file_that_is_not_a_pdf_is_refused_and_the_text_kept(client, pma):
     assert not pma.meetings.exists()
 
 
+def read(client, edit):
+    """The version the edit page shows, as a browser sends it back."""
+    return {"read_version": client.get(edit).context["form"]["read_version"].value()}
+
+
+def test_a_stale_meeting_save_is_refused_with_the_text_kept(client, pma, meeting):
+    login(client, "conseiller.doubs")
+    edit = url("meeting_edit", pma, meeting.pk)
+    mine = meeting_data(decisions="Ma décision") | read(client, edit)
+    theirs = meeting_data(decisions="Leur décision") | read(client, edit)
+    assert client.post(edit, theirs).status_code == 302
+
+    response = client.post(edit, mine)
+
+    assert response.status_code == 409
+    assert "Ma décision" in response.content.decode()
+    meeting.refresh_from_db()
+    assert meeting.decisions == "Leur décision"
+
+
 def test_minutes_are_replaced_then_removed(client, pma, meeting):
     login(client, "conseiller.doubs")
     edit = url("meeting_edit", pma, meeting.pk)
-    client.post(edit, meeting_data(kind=MeetingKind.TECHNICAL_COMMITTEE, minutes=minutes_file()))
+    client.post(
+        edit,
+        meeting_data(kind=MeetingKind.TECHNICAL_COMMITTEE, minutes=minutes_file())
+        | read(client, edit),
+    )
     meeting.refresh_from_db()
     assert meeting.minutes
     page = client.get(edit).content.decode()
     assert "Retirer le compte rendu enregistré" in page
     assert "/media/" not in page
-    client.post(edit, meeting_data(remove_minutes="on"))
+    client.post(edit, meeting_data(remove_minutes="on") | read(client, edit))
     meeting.refresh_from_db()
     assert not meeting.minutes
     assert client.get(url("meeting_minutes", pma, meeting.pk)).status_code == 404

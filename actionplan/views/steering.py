@@ -13,6 +13,14 @@ from django.views.decorators.http import require_http_methods
 from actionplan.forms.steering import MeetingForm, ReviewForm
 from actionplan.models import FollowUp, Review
 from conventions.access import can_edit, editable_convention, visible_convention
+from ctg.concurrency import (
+    StaleVersion,
+    add_version_field,
+    form_version,
+    refused,
+    save_form,
+    save_own_fields,
+)
 
 
 def _to_list(convention, anchor=""):
@@ -50,17 +58,25 @@ def meeting_list(request, pk):
 def meeting_form(request, pk, meeting_pk=None):
     convention = editable_convention(request.user, pk)
     meeting = get_object_or_404(convention.meetings, pk=meeting_pk) if meeting_pk else None
-    form = MeetingForm(request.POST or None, request.FILES or None, instance=meeting)
+    form = MeetingForm(
+        request.POST if request.method == "POST" else None, request.FILES or None, instance=meeting
+    )
+    add_version_field(form, form_version(form))
+    conflict = None
     if request.method == "POST" and form.is_valid():
-        saved = form.save(commit=False)
-        saved.convention = convention
-        saved.save()
-        messages.success(request, f"Réunion « {saved} » enregistrée.")
-        return _to_list(convention, f"reunion-{saved.pk}")
+        form.instance.convention = convention
+        try:
+            saved = save_form(form) if meeting else save_own_fields(form)
+        except StaleVersion as error:
+            conflict = refused(form, error)
+        else:
+            messages.success(request, f"Réunion « {saved} » enregistrée.")
+            return _to_list(convention, f"reunion-{saved.pk}")
     return render(
         request,
         "actionplan/meeting_form.html",
-        {"convention": convention, "meeting": meeting, "form": form},
+        {"convention": convention, "meeting": meeting, "form": form, "conflict": conflict},
+        status=409 if conflict else 200,
     )
 
 
@@ -122,16 +138,25 @@ def review_detail(request, pk, review_pk):
 def review_form(request, pk, review_pk=None):
     convention = editable_convention(request.user, pk)
     review = get_object_or_404(convention.reviews, pk=review_pk) if review_pk else None
-    form = ReviewForm(request.POST or None, instance=review, convention=convention)
+    form = ReviewForm(
+        request.POST if request.method == "POST" else None, instance=review, convention=convention
+    )
+    add_version_field(form, form_version(form))
+    conflict = None
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            saved = form.save()
-        messages.success(request, f"Bilan « {saved} » enregistré.")
-        return redirect("actionplan:review", convention.pk, saved.pk)
+        try:
+            with transaction.atomic():
+                saved = save_form(form) if review else form.save()
+        except StaleVersion as error:
+            conflict = refused(form, error)
+        else:
+            messages.success(request, f"Bilan « {saved} » enregistré.")
+            return redirect("actionplan:review", convention.pk, saved.pk)
     return render(
         request,
         "actionplan/review_form.html",
-        {"convention": convention, "review": review, "form": form},
+        {"convention": convention, "review": review, "form": form, "conflict": conflict},
+        status=409 if conflict else 200,
     )
 
 
