@@ -32,10 +32,8 @@ WORKDIR /app
 
 # Dependencies first, in their own layer, so that a code change does not
 # reinstall them.
-COPY pyproject.toml ./
-RUN python -c "import tomllib; deps = tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']; print('\n'.join(deps))" > /tmp/requirements.txt \
-    && pip install -r /tmp/requirements.txt \
-    && rm /tmp/requirements.txt
+COPY requirements/production.txt ./requirements/production.txt
+RUN pip install -r requirements/production.txt
 
 COPY --from=assets /app/node_modules ./node_modules
 COPY . .

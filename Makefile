@@ -6,13 +6,16 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo run test quality format worker beat clean
+.PHONY: install demo run test quality format worker beat lock clean
 
-$(STAMP): pyproject.toml package.json
+# Exact versions come from the lock files in requirements/ (pip-tools), made from
+# pyproject.toml's ranges by `make lock`.
+$(STAMP): pyproject.toml requirements/development.txt package.json package-lock.json
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[dev]"
-	npm install --no-audit --no-fund --silent
+	$(BIN)/pip install --quiet -r requirements/development.txt
+	$(BIN)/pip install --quiet --no-deps -e .
+	npm ci --no-audit --no-fund --silent
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -51,6 +54,14 @@ worker: install
 
 beat: install
 	DEBUG=true CELERY_BROKER_URL=$(BROKER) $(BIN)/celery -A ctg beat --loglevel=info --schedule=/tmp/ctg-celerybeat-schedule
+
+## lock: pin every Python dependency again from pyproject.toml's ranges (newest allowed)
+lock: install
+	$(BIN)/pip install --quiet pip-tools
+	$(BIN)/pip-compile --quiet --upgrade --strip-extras --allow-unsafe --no-emit-index-url \
+		--no-emit-find-links --output-file requirements/production.txt pyproject.toml
+	$(BIN)/pip-compile --quiet --upgrade --strip-extras --allow-unsafe --no-emit-index-url \
+		--no-emit-find-links --extra dev --output-file requirements/development.txt pyproject.toml
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles .pytest_cache
