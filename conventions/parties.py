@@ -2,6 +2,7 @@
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from simple_history.utils import bulk_update_with_history
 
 from conventions.lifecycle import LifecycleError
 from conventions.models import Convention, ConventionState, Party, PartyRole
@@ -90,4 +91,6 @@ def move_party(party, offset):
     ordered[index], ordered[target] = ordered[target], ordered[index]
     for position, item in enumerate(ordered):
         item.position = position
-    Party.objects.bulk_update(ordered, ["position"])
+    bulk_update_with_history(
+        ordered, Party, ["position"], default_change_reason="Ordre des parties modifié"
+    )

@@ -54,6 +54,9 @@ def test_adviser_reorders_parties(client, convention, adviser):
     url = reverse("conventions:party_move", args=[convention.pk, rombach.pk])
     client.post(url, {"direction": "up"})
     assert names(convention)[2:] == ["Rombach-le-Franc", "Lièpvre"]
+    moved = rombach.history.latest()
+    assert (moved.position, moved.history_change_reason) == (2, "Ordre des parties modifié")
+    assert moved.history_user == adviser
 
 
 def test_adviser_adds_and_removes_a_party(client, convention, adviser):
