@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "partners",
     "conventions",
     "actionplan",
@@ -101,6 +103,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "partners.User"
 LOGIN_URL = "login"
+# The TOTP devices' issuer, shown in authenticator apps.
+OTP_TOTP_ISSUER = "CTG"
 # Login throttling (django-axes), on the site's and the admin's login alike: after
 # AXES_FAILURE_LIMIT failures, the account, and separately the address, wait
 # AXES_COOLOFF_TIME. A Caf office shares one address: its limit stays generous.
@@ -139,6 +143,8 @@ STATICFILES_DIRS = [
     # htmx (npm, pinned in package.json): the Documents section refreshes itself while
     # a document is being rendered.
     ("htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
+    # Tom Select (npm, pinned in package.json): the organisation pickers' search fields.
+    ("tom-select", BASE_DIR / "node_modules" / "tom-select" / "dist"),
 ]
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
@@ -237,6 +243,11 @@ CELERY_BEAT_SCHEDULE = {
     "send-follow-up-reminders": {
         "task": "actionplan.tasks.send_follow_up_reminders",
         "schedule": crontab(hour=6, minute=30),
+    },
+    # For those who chose it: what was transmitted or sent back since yesterday's digest.
+    "send-daily-digests": {
+        "task": "actionplan.tasks.send_daily_digests",
+        "schedule": crontab(hour=7, minute=0),
     },
     # Documents whose task could not be queued (broker down) or whose worker died.
     "sweep-documents": {

@@ -118,3 +118,54 @@ def test_a_success_forgets_earlier_failures(client, throttled):
     assert (
         _try(client, reverse("login"), "conseiller.doubs", "motdepasse-de-test").status_code == 302
     )
+
+
+def _totp_device(user):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.create(user=user, name="Téléphone", confirmed=True)
+
+
+def _current_code(device):
+    from django_otp.oath import totp
+
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+
+
+@pytest.mark.parametrize("login", ["login", "admin:login"])
+def test_an_administrator_with_an_authenticator_needs_its_code(client, login):
+    administrator = UserFactory(username="admin.ctg", is_staff=True, is_superuser=True)
+    device = _totp_device(administrator)
+    url = reverse(login)
+
+    without = client.post(url, {"username": "admin.ctg", "password": "motdepasse-de-test"})
+    assert without.status_code == 200
+    assert "saisissez aussi le code à six chiffres" in without.content.decode()
+    wrong = client.post(
+        url, {"username": "admin.ctg", "password": "motdepasse-de-test", "otp_token": "000000"}
+    )
+    assert "Code d&#x27;authentification incorrect" in wrong.content.decode()
+    assert "_auth_user_id" not in client.session
+    device.refresh_from_db()
+    device.throttle_reset()  # a failed code makes the next try wait a little
+
+    right = client.post(
+        url,
+        {
+            "username": "admin.ctg",
+            "password": "motdepasse-de-test",
+            "otp_token": _current_code(device),
+        },
+    )
+    assert right.status_code == 302
+    assert client.session["_auth_user_id"] == str(administrator.pk)
+
+
+def test_without_an_authenticator_the_password_is_enough(client):
+    UserFactory(username="conseiller.doubs")
+
+    response = client.post(
+        reverse("login"), {"username": "conseiller.doubs", "password": "motdepasse-de-test"}
+    )
+
+    assert response.status_code == 302
