@@ -113,7 +113,7 @@ def test_adviser_builds_the_equipment_annex(client, convention):
     )
     equipment = Equipment.objects.get()
     assert list(convention.equipment.all()) == [equipment]
-    client.post(url, {"select": "1"})
+    client.post(url, {"select": "1"} | {"read_version": client.get(url).context["read_version"]})
     assert not convention.equipment.exists()
 
 
@@ -206,3 +206,18 @@ def test_stale_articles_are_refused(client, convention):
     assert "Mon titre" in response.content.decode()
     article.refresh_from_db()
     assert article.title == "Leur titre"
+
+
+def test_a_stale_equipment_list_is_refused(client, convention):
+    eaje = EquipmentType.objects.create(code="EAJE", name="Établissement d'accueil du jeune enfant")
+    lutins = Equipment.objects.create(
+        organisation=convention.lead_authority, equipment_type=eaje, name="Les Lutins"
+    )
+    url = reverse("conventions:edit_equipment", args=[convention.pk])
+    version = {"read_version": client.get(url).context["read_version"]}
+    assert client.post(url, {"select": "1", "equipment": [lutins.pk]} | version).status_code == 302
+
+    response = client.post(url, {"select": "1"} | version)
+
+    assert response.status_code == 409
+    assert list(convention.equipment.all()) == [lutins]

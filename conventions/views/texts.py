@@ -15,6 +15,7 @@ from conventions.forms.texts import (
     SteeringInstanceFormSet,
 )
 from conventions.lifecycle import LifecycleError
+from conventions.models import Convention
 from conventions.parties import locked_draft, require_draft
 from ctg import concurrency
 from ctg.concurrency import (
@@ -164,10 +165,21 @@ def edit_equipment(request, pk):
         posted if "select" in request.POST else None, convention=convention
     )
     new = NewEquipmentForm(posted if "add" in request.POST else None, convention=convention)
+    conflict = None
     if "select" in request.POST and selection.is_valid():
-        convention.equipment.set(selection.cleaned_data["equipment"])
-        messages.success(request, "Liste des équipements de l'annexe 2 enregistrée.")
-        return _back(convention, "equipements")
+        try:
+            with transaction.atomic():
+                locked_draft(convention)
+                check_version(posted.get(FIELD, ""), _equipment_version(convention), convention)
+                convention.equipment.set(selection.cleaned_data["equipment"])
+        except StaleVersion as error:
+            conflict = {"message": str(error), "differences": []}
+        except LifecycleError as error:
+            messages.error(request, str(error))
+            return redirect("conventions:detail", convention.pk)
+        else:
+            messages.success(request, "Liste des équipements de l'annexe 2 enregistrée.")
+            return _back(convention, "equipements")
     if "add" in request.POST and new.is_valid():
         with transaction.atomic():
             equipment = new.save()
@@ -177,5 +189,16 @@ def edit_equipment(request, pk):
     return render(
         request,
         "conventions/edit_equipment.html",
-        {"convention": convention, "selection": selection, "new": new},
+        {
+            "convention": convention,
+            "selection": selection,
+            "new": new,
+            "conflict": conflict,
+            "read_version": _equipment_version(convention),
+        },
+        status=409 if conflict else 200,
     )
+
+
+def _equipment_version(convention):
+    return rows_version(Convention.objects.filter(pk=convention.pk), ["equipment"])
