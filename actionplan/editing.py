@@ -115,14 +115,18 @@ def possible_funders(convention):
     list is written by name.
     """
     department = convention.lead_authority.department_id
-    return Organisation.objects.filter(
-        Q(pk__in=convention.parties.values("organisation_id"))
-        | (
-            Q(is_active=True)
-            & (Q(department_id=department) | Q(department__isnull=True))
-            & ~Q(kind__in=[OrganisationKind.COMMUNE, OrganisationKind.EPCI])
+    return (
+        Organisation.objects.filter(
+            Q(pk__in=convention.parties.values("organisation_id"))
+            | (
+                Q(is_active=True)
+                & (Q(department_id=department) | Q(department__isnull=True))
+                & ~Q(kind__in=[OrganisationKind.COMMUNE, OrganisationKind.EPCI])
+            )
         )
-    ).order_by("name")
+        .select_related("department")
+        .in_french_order()
+    )
 
 
 # Axes

@@ -29,7 +29,7 @@ def proposed_communes(lead_authority):
     """The lead EPCI's member communes, proposed as co-signatories."""
     if lead_authority.kind != OrganisationKind.EPCI:
         return lead_authority.member_communes.none()
-    return lead_authority.member_communes.filter(is_active=True).order_by("name")
+    return lead_authority.member_communes.filter(is_active=True).in_french_order()
 
 
 def _signatories_in_office(organisation, on, limit=1):

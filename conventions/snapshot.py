@@ -10,8 +10,26 @@ import json
 
 from django.core.serializers.json import DjangoJSONEncoder
 
+from conventions.placeholders import PLACEHOLDER_RE, fill_placeholders, placeholder_values
+
+
+def _filler(convention):
+    """Fill the placeholders ({caf}, {periode}...) that people typed in the convention's
+    own texts; their values are read only if some text holds one."""
+    values = {}
+
+    def fill(text):
+        if not PLACEHOLDER_RE.search(text):
+            return text
+        if not values:
+            values.update(placeholder_values(convention))
+        return fill_placeholders(text, values)
+
+    return fill
+
 
 def build_snapshot(convention):
+    fill = _filler(convention)
     parties = convention.parties.select_related("organisation").prefetch_related("signatories")
     sheets = (
         convention.action_sheets.select_related("axis", "objective", "pilot_party__organisation")
@@ -23,8 +41,8 @@ def build_snapshot(convention):
         "title": convention.title,
         "territory": convention.territory_name,
         "period": [convention.start_date, convention.end_date],
-        "visas": convention.visas,
-        "preamble": convention.preamble,
+        "visas": fill(convention.visas),
+        "preamble": fill(convention.preamble),
         "parties": [
             {
                 "organisation": party.organisation.name,
@@ -39,7 +57,7 @@ def build_snapshot(convention):
             for party in parties
         ],
         "articles": [
-            {"number": a.number, "title": a.title, "body": a.body}
+            {"number": a.number, "title": fill(a.title), "body": fill(a.body)}
             for a in convention.articles.order_by("number")
         ],
         "diagnostic": convention.diagnostic_summary,

@@ -68,8 +68,8 @@ def step_one(territory):
 def test_adviser_creates_a_convention_with_proposed_member_communes(client, territory):
     client.force_login(UserFactory(role=Role.ADVISER, organisation=territory["caf"]))
     form = client.get(reverse("conventions:create")).content.decode()
-    assert 'value="2027-01-01"' in form  # 1 January next year, for five years
-    assert 'value="2031-12-31"' in form
+    assert 'value="01/01/2027"' in form  # 1 January next year, for five years
+    assert 'value="31/12/2031"' in form
     proposal = client.post(reverse("conventions:create"), step_one(territory))
     page = proposal.content.decode()
     assert "Kaysersberg : Madame Pascale SCHMIDIGER, Maire" in page

@@ -383,7 +383,7 @@ def test_review_page_shows_what_was_not_read_then_every_value(client, caf, advis
     ):
         assert heading in page, heading
     assert 'value="Sainte-Marie-aux-Mines"' in page
-    assert 'value="2022-11-21"' in page
+    assert 'value="21/11/2022"' in page  # shown the French way
     assert "FRECHARD" in page
     assert "Vu les articles L. 263-1" in page
     assert "Nombre de familles accueillies" in page

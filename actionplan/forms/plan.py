@@ -7,8 +7,9 @@ from django import forms
 
 from actionplan.editing import concerned_communes, possible_funders
 from actionplan.models import ActionSheet, Axis, Funding, Indicator, IndicatorTarget, Objective
-from conventions.forms.creation import DateInput
 from conventions.models import Theme
+from ctg.forms import DateInput
+from partners.search import describe
 
 
 def _rows(count):
@@ -126,7 +127,11 @@ class FundingForm(forms.ModelForm):
 
     def __init__(self, *args, funders, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["funder"].queryset = funders
+        field = self.fields["funder"]
+        field.queryset = funders
+        field.label_from_instance = describe
+        # The parties and the département's partners: searched in the page by the picker.
+        field.widget.attrs["data-picker"] = ""
 
     def clean(self):
         data = super().clean()

@@ -3,8 +3,8 @@
 from django import forms
 
 from actionplan.models import FollowUp, Meeting, Review
-from conventions.forms.creation import DateInput
 from conventions.validators import validate_pdf
+from ctg.forms import DateInput
 
 
 class MeetingForm(forms.ModelForm):

@@ -3,27 +3,21 @@ from django.db.models import Q
 
 from conventions.creation import default_period
 from conventions.models import ConventionTemplate
+from ctg.forms import DateField
 from partners.models import Organisation, OrganisationKind
+from partners.pickers import OrganisationPickerField
 
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-class OrganisationChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.name} ({obj.get_kind_display()})"
+# The kinds that may lead a convention, in the order the picker suggests them.
+LEAD_KINDS = [OrganisationKind.EPCI, OrganisationKind.SYNDICATE, OrganisationKind.COMMUNE]
 
 
 class ConventionCreateForm(forms.Form):
     caf = forms.ModelChoiceField(label="Caf", queryset=Organisation.objects.none())
-    lead_authority = OrganisationChoiceField(
+    lead_authority = OrganisationPickerField(
         label="Collectivité chef de file",
         queryset=Organisation.objects.none(),
-        help_text="L'intercommunalité (ou la commune, le syndicat) qui porte la convention.",
+        help_text="L'intercommunalité (ou la commune, le syndicat) qui porte la convention : "
+        "tapez son nom ou son SIREN.",
     )
     template = forms.ModelChoiceField(
         label="Modèle de convention",
@@ -31,8 +25,8 @@ class ConventionCreateForm(forms.Form):
         required=False,
         empty_label="Aucun modèle (articles à rédiger)",
     )
-    start_date = forms.DateField(label="Date de début", widget=DateInput())
-    end_date = forms.DateField(label="Date de fin", widget=DateInput())
+    start_date = DateField(label="Date de début")
+    end_date = DateField(label="Date de fin")
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -40,20 +34,18 @@ class ConventionCreateForm(forms.Form):
         if not user.is_administrator:
             cafs = cafs.filter(pk=user.organisation_id)
         self.fields["caf"].queryset = cafs.select_related("department")
-        departments = cafs.values("department_id")
-        self.fields["lead_authority"].queryset = (
-            Organisation.objects.filter(
-                kind__in=[
-                    OrganisationKind.EPCI,
-                    OrganisationKind.COMMUNE,
-                    OrganisationKind.SYNDICATE,
-                ],
-                department_id__in=departments,
-                is_active=True,
-            )
-            if not user.is_administrator
-            else Organisation.objects.local_authorities().filter(is_active=True)
-        ).order_by("kind", "name")
+        leads = Organisation.objects.filter(kind__in=LEAD_KINDS, is_active=True)
+        field = self.fields["lead_authority"]
+        if user.is_administrator:
+            field.queryset = leads
+            field.search = {"type": ",".join(LEAD_KINDS)}
+        else:
+            field.queryset = leads.filter(department_id__in=cafs.values("department_id"))
+            caf = cafs.select_related("department").first()
+            field.search = {
+                "type": ",".join(LEAD_KINDS),
+                "departement": caf.department.code if caf and caf.department else "",
+            }
         self.fields["template"].queryset = ConventionTemplate.objects.filter(
             Q(caf__in=cafs) | Q(caf__isnull=True), is_active=True
         )

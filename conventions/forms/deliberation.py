@@ -1,8 +1,8 @@
 from django import forms
 
-from conventions.forms.creation import DateInput
 from conventions.models import Deliberation
 from conventions.validators import validate_pdf
+from ctg.forms import DateInput
 
 
 class DeliberationForm(forms.ModelForm):

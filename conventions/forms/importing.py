@@ -21,7 +21,6 @@ from django.http import QueryDict
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from conventions.forms.creation import DateInput
 from conventions.importing.result import (
     ReadAnnex,
     ReadArticle,
@@ -34,6 +33,8 @@ from conventions.importing.result import (
 )
 from conventions.importing.service import MAX_UPLOAD_BYTES
 from conventions.models import DeliberatingBody, PartyRole
+from ctg.forms import DateField
+from partners.collation import fold
 from partners.models import Civility, Organisation, OrganisationKind
 
 STATUS_DRAFT = "draft"
@@ -124,7 +125,7 @@ class Candidates:
             query |= local
         rows = (
             Organisation.objects.filter(query)
-            .order_by("name", "pk")
+            .order_by("search_name", "name", "pk")
             .values_list("pk", "name", "kind", "siren", "department_id", "is_active")
         )
         self.by_id = {}
@@ -147,7 +148,7 @@ class Candidates:
             return self._local[kind]
         return sorted(
             (pk for ids in self._local.values() for pk in ids),
-            key=lambda pk: (self.by_id[pk]["name"], pk),
+            key=lambda pk: (fold(self.by_id[pk]["name"]), self.by_id[pk]["name"], pk),
         )
 
     def ids_for(self, party):
@@ -320,15 +321,15 @@ class GeneralForm(ReviewForm):
     )
     territory = forms.CharField(label="Territoire", max_length=200, required=False)
     title = forms.CharField(label="Intitulé", max_length=255, required=False)
-    start_date = forms.DateField(label="Date de début", required=False, widget=DateInput())
-    end_date = forms.DateField(label="Date de fin", required=False, widget=DateInput())
+    start_date = DateField(label="Date de début", required=False)
+    end_date = DateField(label="Date de fin", required=False)
     place_signed = forms.CharField(
         label="Lieu de signature",
         max_length=100,
         required=False,
         help_text="Comme dans « Fait à Montbéliard, le … ».",
     )
-    signed_on = forms.DateField(label="Date de signature", required=False, widget=DateInput())
+    signed_on = DateField(label="Date de signature", required=False)
     originals_count = forms.IntegerField(
         label="Nombre d'exemplaires originaux", required=False, min_value=1, max_value=100
     )
@@ -369,6 +370,8 @@ class PartyForm(ReviewForm):
         field = self.fields["organisation"]
         field.allowed = set(candidates.ids_for(party))
         field.widget.options_html = candidates.options_html(party)
+        # Hundreds of communes: searched in the page by the picker (static/js/pickers.js).
+        field.widget.attrs["data-picker"] = ""
         if party.organisation_id in candidates.by_id:
             found = f"Reconnue : {candidates.describe(party.organisation_id)}."
         else:
@@ -405,7 +408,7 @@ class DeliberationForm(ReviewForm):
         label="Instance", choices=[("", "— À préciser —"), *DeliberatingBody.choices],
         required=False,
     )  # fmt: skip
-    date = forms.DateField(label="Date de la séance", required=False, widget=DateInput())
+    date = DateField(label="Date de la séance", required=False)
     act_number = forms.CharField(label="Numéro de l'acte", max_length=50, required=False)
     actes_id = forms.CharField(label="Identifiant ACTES", max_length=100, required=False)
     text = forms.CharField(label="Ligne du visa", required=False, widget=_rows(2))
@@ -458,7 +461,7 @@ class SheetForm(ReviewForm):
         label="Modalités de mise en œuvre", required=False, widget=_rows(3)
     )
     deadline_whole_period = forms.BooleanField(label="Sur la durée de la CTG", required=False)
-    deadline = forms.DateField(label="Échéance (date)", required=False, widget=DateInput())
+    deadline = DateField(label="Échéance (date)", required=False)
     deadline_text = forms.CharField(label="Échéance telle qu'écrite", required=False)
     pilot_services = forms.CharField(
         label="Services mobilisés et responsables de l'action", required=False, widget=_rows(2)

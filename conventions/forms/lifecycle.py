@@ -2,13 +2,13 @@ import datetime
 
 from django import forms
 
-from conventions.forms.creation import DateInput
 from conventions.models import Amendment, TerminationMode
+from ctg.forms import DateField, DateInput
 
 
 class SignatureForm(forms.Form):
     signatory = forms.ChoiceField(label="Signataire")
-    signed_on = forms.DateField(label="Date de signature", widget=DateInput())
+    signed_on = DateField(label="Date de signature")
 
     def __init__(self, *args, pending, **kwargs):
         super().__init__(*args, **kwargs)
@@ -33,9 +33,8 @@ class RecordSignedForm(forms.Form):
     """A convention signed before the application: the signature date, and the real date
     of each signing person when it differs."""
 
-    signed_on = forms.DateField(
+    signed_on = DateField(
         label="Date de signature",
-        widget=DateInput(),
         help_text="Celle du « Fait à ..., le ... » ; elle vaut pour chaque signataire dont la "
         "date n'est pas précisée ci-dessous.",
     )
@@ -46,10 +45,9 @@ class RecordSignedForm(forms.Form):
         for party, representative in pending:
             name = f"date_{party.pk}_{representative.pk}"
             self.people[name] = (party.pk, representative.pk)
-            self.fields[name] = forms.DateField(
+            self.fields[name] = DateField(
                 label=f"{representative.full_name}, {representative.role_title} – "
                 f"{party.organisation}",
-                widget=DateInput(),
                 required=False,
             )
 
@@ -73,8 +71,8 @@ class RecordSignedForm(forms.Form):
 
 class TerminationForm(forms.Form):
     mode = forms.ChoiceField(label="Mode de résiliation", choices=TerminationMode.choices)
-    notice_on = forms.DateField(label="Date de notification", widget=DateInput())
-    effective_on = forms.DateField(label="Date d'effet", widget=DateInput())
+    notice_on = DateField(label="Date de notification")
+    effective_on = DateField(label="Date d'effet")
     reason = forms.CharField(label="Motif", widget=forms.Textarea(attrs={"rows": 4}))
 
 

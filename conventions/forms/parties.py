@@ -2,7 +2,9 @@ from django import forms
 from django.db.models import Q
 
 from conventions.models import Party, PartyRole
-from partners.models import Organisation, Representative
+from ctg.forms import DateInput
+from partners.models import Organisation, OrganisationKind, Representative
+from partners.pickers import OrganisationPickerField
 
 OTHER_ROLES = [
     (PartyRole.CO_SIGNATORY, PartyRole.CO_SIGNATORY.label),
@@ -55,12 +57,27 @@ class RepresentativeForm(forms.ModelForm):
     class Meta:
         model = Representative
         fields = ["civility", "first_name", "last_name", "role_title", "mandate_start", "email"]
-        widgets = {"mandate_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        widgets = {"mandate_start": DateInput()}
+
+
+# Any partner but a Caf, communes first: most parties added are the lead's members.
+PARTY_KINDS = [
+    OrganisationKind.COMMUNE,
+    OrganisationKind.EPCI,
+    OrganisationKind.SYNDICATE,
+    OrganisationKind.DEPARTMENT,
+    OrganisationKind.MSA,
+    OrganisationKind.ASSOCIATION,
+    OrganisationKind.OTHER,
+]
 
 
 class AddPartyForm(forms.Form):
-    organisation = forms.ModelChoiceField(
-        label="Organisation", queryset=Organisation.objects.none()
+    organisation = OrganisationPickerField(
+        label="Organisation",
+        queryset=Organisation.objects.none(),
+        help_text="Tapez son nom ou son SIREN : les communes membres de la collectivité chef "
+        "de file sont proposées d'abord.",
     )
     role = forms.ChoiceField(
         label="Rôle",
@@ -69,14 +86,16 @@ class AddPartyForm(forms.Form):
 
     def __init__(self, *args, convention, **kwargs):
         super().__init__(*args, **kwargs)
-        department = convention.lead_authority.department_id
-        self.fields["organisation"].queryset = (
+        lead = convention.lead_authority
+        field = self.fields["organisation"]
+        field.queryset = (
             Organisation.objects.filter(is_active=True)
-            .filter(Q(department_id=department) | Q(department__isnull=True))
-            .exclude(kind="caf")
+            .filter(Q(department_id=lead.department_id) | Q(department__isnull=True))
+            .exclude(kind=OrganisationKind.CAF)
             .exclude(pk__in=convention.parties.values("organisation_id"))
-            .order_by("kind", "name")
         )
-        self.fields["organisation"].label_from_instance = lambda org: (
-            f"{org.name} ({org.get_kind_display()})"
-        )
+        field.search = {
+            "type": ",".join(PARTY_KINDS),
+            "departement": lead.department.code if lead.department_id else "",
+            "dans": lead.pk if lead.kind == OrganisationKind.EPCI else lead.epci_id,
+        }

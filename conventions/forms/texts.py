@@ -2,7 +2,13 @@ from django import forms
 from django.db.models import Q
 
 from conventions.models import Article, Convention, SteeringInstance
-from partners.models import Equipment
+from conventions.placeholders import validate_placeholders
+from partners.models import Equipment, Organisation
+from partners.search import describe
+
+# Texts where {caf}, {periode}... are filled when the convention is frozen
+# (conventions/snapshot.py); an unknown name would be printed as typed.
+PLACEHOLDER_FIELDS = ["visas", "preamble"]
 
 
 class ConventionTextForm(forms.ModelForm):
@@ -52,6 +58,15 @@ class ConventionTextForm(forms.ModelForm):
             f"{c.title} ({c.start_date:%d/%m/%Y} – {c.end_date:%d/%m/%Y}, {c.get_state_display()})"
         )
         self.fields["predecessor"].empty_label = "Aucune (première convention)"
+        for name in PLACEHOLDER_FIELDS:
+            self.fields[name].validators.append(validate_placeholders)
+
+
+class ArticleForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("title", "body"):
+            self.fields[name].validators.append(validate_placeholders)
 
 
 class BaseArticleFormSet(forms.BaseInlineFormSet):
@@ -69,9 +84,16 @@ class BaseArticleFormSet(forms.BaseInlineFormSet):
             )
 
 
+# Rows a page may post at most: far above real conventions (about twenty articles, a few
+# steering instances), and low enough that a forged TOTAL_FORMS cannot build thousands
+# of forms (each one validated and rendered back: seconds per request).
+MAX_ARTICLES = 100
+MAX_STEERING_INSTANCES = 30
+
 ArticleFormSet = forms.inlineformset_factory(
     Convention,
     Article,
+    form=ArticleForm,
     formset=BaseArticleFormSet,
     fields=["number", "title", "body", "has_party_blocks"],
     widgets={"body": forms.Textarea(attrs={"rows": 8})},
@@ -82,6 +104,9 @@ ArticleFormSet = forms.inlineformset_factory(
     },
     extra=1,
     can_delete=True,
+    max_num=MAX_ARTICLES,
+    absolute_max=MAX_ARTICLES,
+    validate_max=True,
 )
 
 SteeringInstanceFormSet = forms.inlineformset_factory(
@@ -94,6 +119,9 @@ SteeringInstanceFormSet = forms.inlineformset_factory(
     },
     extra=1,
     can_delete=True,
+    max_num=MAX_STEERING_INSTANCES,
+    absolute_max=MAX_STEERING_INSTANCES,
+    validate_max=True,
 )
 
 
@@ -127,8 +155,12 @@ class NewEquipmentForm(forms.ModelForm):
 
     def __init__(self, *args, convention, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields[
-            "organisation"
-        ].queryset = convention.parties.model.organisation.field.related_model.objects.filter(
-            parties__convention=convention
-        ).order_by("name")
+        field = self.fields["organisation"]
+        field.queryset = (
+            Organisation.objects.filter(parties__convention=convention)
+            .select_related("department")
+            .in_french_order()
+        )
+        field.label_from_instance = describe
+        # A short list: the picker searches it in the page (static/js/pickers.js).
+        field.widget.attrs["data-picker"] = ""

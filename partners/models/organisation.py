@@ -3,6 +3,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from partners import grammar
+from partners.collation import fold
 from partners.validators import (
     validate_department_code,
     validate_insee_commune_code,
@@ -88,12 +89,42 @@ class OrganisationQuerySet(models.QuerySet):
     def local_authorities(self):
         return self.filter(kind__in=LOCAL_AUTHORITY_KINDS)
 
+    def in_french_order(self):
+        return self.order_by("search_name", "name", "pk")
+
+    def matching(self, text):
+        """Organisations whose name holds every word typed, accents and case ignored."""
+        queryset = self
+        for word in fold(text).split():
+            queryset = queryset.filter(search_name__contains=word)
+        return queryset
+
+    # The territories import writes organisations in bulk, bypassing save(): the folded
+    # name must follow the name there too.
+    def bulk_create(self, objs, *args, update_fields=None, **kwargs):
+        objs = list(objs)
+        for obj in objs:
+            obj.search_name = fold(obj.name)
+        if update_fields and "name" in update_fields:
+            update_fields = [*update_fields, "search_name"]
+        return super().bulk_create(objs, *args, update_fields=update_fields, **kwargs)
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        objs = list(objs)
+        if "name" in fields:
+            for obj in objs:
+                obj.search_name = fold(obj.name)
+            fields = [*fields, "search_name"]
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
 
 class Organisation(models.Model):
     """A partner: Caf, EPCI, commune, syndicate, Département, MSA, association..."""
 
     kind = models.CharField("type", max_length=20, choices=OrganisationKind.choices)
     name = models.CharField("nom", max_length=200)
+    # The name folded for French order and accent-free search (partners/collation.py).
+    search_name = models.CharField("nom normalisé", max_length=200, editable=False, default="")
     epci_kind = models.CharField(
         "nature de l'EPCI", max_length=10, choices=EpciKind.choices, blank=True
     )
@@ -148,8 +179,11 @@ class Organisation(models.Model):
     class Meta:
         verbose_name = "organisation"
         verbose_name_plural = "organisations"
-        ordering = ["name"]
-        indexes = [models.Index(fields=["kind", "name"])]
+        ordering = ["search_name", "name"]
+        indexes = [
+            models.Index(fields=["kind", "name"]),
+            models.Index(fields=["search_name"], name="organisation_search_name"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(insee_code__isnull=True) | models.Q(kind="commune"),
@@ -160,6 +194,13 @@ class Organisation(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.search_name = fold(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "search_name"}
+        super().save(*args, **kwargs)
 
     @property
     def is_local_authority(self):

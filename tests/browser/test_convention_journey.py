@@ -41,14 +41,16 @@ def test_adviser_runs_a_new_convention_to_signature(page, live_server, screensho
     page.get_by_role("link", name="Conventions", exact=True).click()
     screenshots(page, "02-liste-des-conventions")
     page.get_by_role("link", name="Nouvelle convention").click()
-    page.get_by_label("Collectivité chef de file").select_option(
-        label="CC de la Vallée de Kaysersberg (Intercommunalité (EPCI))"
-    )
+    lead = page.get_by_role("combobox", name="Collectivité chef de file")
+    lead.press_sequentially("vallee de kaysersberg")
+    active = page.locator(".ts-dropdown .option.active")
+    expect(active).to_contain_text("CC de la Vallée de Kaysersberg")
+    lead.press("Enter")
     page.get_by_label("Modèle de convention").select_option(
         label="Modèle CTG de la Caf du Haut-Rhin (renouvellement 2026)"
     )
-    page.get_by_label("Date de début").fill(f"{today.year}-01-01")
-    page.get_by_label("Date de fin").fill(f"{today.year + 4}-12-31")
+    page.get_by_label("Date de début").fill(f"01/01/{today.year}")
+    page.get_by_label("Date de fin").fill(f"31/12/{today.year + 4}")
     screenshots(page, "03-creation-etape-1")
     page.get_by_role("button", name="Continuer : choisir les parties").click()
     communes = page.get_by_role("checkbox")

@@ -50,14 +50,20 @@ def test_adviser_imports_a_signed_convention_and_prints_it(
 
     expect(page.get_by_role("heading", name="Vérifier ce qui a été lu")).to_be_visible()
     expect(page.get_by_role("heading", name="Parties (37)")).to_be_visible()
-    expect(page.get_by_label("Date de signature")).to_have_value("2022-11-21")
+    expect(page.get_by_label("Date de signature")).to_have_value("21/11/2022")
     place = page.get_by_label("Lieu de signature")
     expect(place).to_have_value("Montbéliard")
     place.fill("Montbéliard (Doubs)")
     # The reference data knows Pont de Roide by its name since the merger of 2019.
     merged = Organisation.objects.get(name="Pont-de-Roide-Vermondans")
     party = page.get_by_role("group", name=re.compile(r"^Partie \d+ : La Commune de Pont de Roide"))
-    party.get_by_label("Organisation du référentiel").select_option(str(merged.pk))
+    picker = party.get_by_role("combobox", name="Organisation du référentiel")
+    picker.press_sequentially("pont-de-roide-verm")
+    # Enter picks the highlighted suggestion, once the list has followed the typing.
+    active = party.locator(".ts-dropdown .option.active")
+    expect(active).to_have_text(re.compile("^Pont-de-Roide-Vermondans"))
+    picker.press("Enter")
+    expect(party.locator("select[data-picker]")).to_have_value(str(merged.pk))
     # The demo already holds this convention, born in the application.
     page.get_by_label("Référence de la convention").fill("pma-2023-2027-importee")
     page.get_by_label(re.compile("Déjà signée")).check()
