@@ -19,6 +19,9 @@ The life of one entry (FollowUpState):
   or a validated entry reopened by the adviser with a reason; editable again.
 - validated (validé): locked; only the Caf's adviser reopens it.
 
+The adviser also validates a whole quarter at once (validate_all): every
+submitted entry the page showed, all or nothing.
+
 Who: a chargé de coopération writes for the conventions their organisation is
 party to; the Caf's adviser (and an administrator) writes and decides. Every
 change increments `revision`: a save carrying an older revision is refused
@@ -33,12 +36,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from conventions.access import can_edit
 from conventions.models import Convention, ConventionState, Party
 from partners.models import Role
 
+from . import outbox
 from .models import ActionSheet, FollowUp, FollowUpState, FollowUpStatus, IndicatorValue
 
 OPENING_REASON = "Ouverture automatique du trimestre"
@@ -226,17 +230,21 @@ def _locked(follow_up):
     )
 
 
+def _last_author(entry):
+    """Who saved the entry last, as people read it (None when unknown)."""
+    last = (
+        entry.history.select_related("history_user")
+        .order_by("-history_date", "-history_id")
+        .first()
+    )
+    if last and last.history_user:
+        return last.history_user.get_full_name() or last.history_user.username
+    return None
+
+
 def _check_revision(entry, revision):
     if int(revision) != entry.revision:
-        last = (
-            entry.history.select_related("history_user")
-            .order_by("-history_date", "-history_id")
-            .first()
-        )
-        author = None
-        if last and last.history_user:
-            author = last.history_user.get_full_name() or last.history_user.username
-        raise StaleEntry(entry, author)
+        raise StaleEntry(entry, _last_author(entry))
 
 
 def _reason(prefix, text=""):
@@ -307,6 +315,7 @@ def save_entry(user, follow_up, revision, data, values=None, submit=False):
             entry.submitted_at = timezone.now()
             entry.submitted_by = user
             reason = "Suivi transmis à la Caf"
+            outbox.transmitted(entry)
         elif entry.state == FollowUpState.SUBMITTED:
             reason = "Suivi corrigé par la Caf"
         else:
@@ -401,6 +410,84 @@ def validate(user, follow_up, revision):
     return follow_up
 
 
+BULK_VALIDATION_REASON = "Suivi validé (validation groupée du trimestre)"
+
+
+def validate_all(user, convention, year, quarter, revisions):
+    """Validate, in one step, every submitted entry of a quarter the adviser was shown.
+
+    revisions: {entry id: revision shown on the page}. All or nothing: the entries
+    are locked, then if any of them changed since the page showed it (corrected,
+    sent back or validated by someone else), nothing is validated and the French
+    message names those actions, so the adviser never validates unread text.
+    An entry submitted after the page was shown is not in `revisions`: it waits.
+    Returns the validated entries, in the plan's order.
+    """
+    if not can_validate(user, convention):
+        raise NotAllowed("Seul le conseiller de la Caf peut valider un suivi.")
+    if not revisions:
+        raise FollowUpError("Aucune action transmise n'attend de validation sur ce trimestre.")
+    with transaction.atomic():
+        entries = list(
+            # of=self: lock the entries only, not the sheets and axes joined for the order.
+            FollowUp.objects.select_for_update(of=("self",))
+            .filter(
+                action_sheet__convention=convention,
+                year=year,
+                quarter=quarter,
+                pk__in=list(revisions),
+            )
+            .select_related("action_sheet")
+            .order_by("action_sheet__axis__number", "action_sheet__number")
+        )
+        if len(entries) != len(revisions):
+            raise FollowUpError(
+                "Une des actions affichées n'appartient plus à ce trimestre : aucune action "
+                "n'a été validée. Rechargez la page."
+            )
+        changed = [
+            entry
+            for entry in entries
+            if entry.revision != int(revisions[entry.pk]) or entry.state != FollowUpState.SUBMITTED
+        ]
+        if changed:
+            raise FollowUpError(_changed_since_shown(changed))
+        now = timezone.now()
+        for entry in entries:
+            entry.state = FollowUpState.VALIDATED
+            entry.validated_at = now
+            entry.validated_by = user
+            entry.revision += 1
+        # One UPDATE and one history INSERT per batch, whatever the number of actions.
+        bulk_update_with_history(
+            entries,
+            FollowUp,
+            ["state", "validated_at", "validated_by", "revision"],
+            default_user=user,
+            default_change_reason=BULK_VALIDATION_REASON,
+        )
+    return entries
+
+
+def _changed_since_shown(entries):
+    if len(entries) == 1:
+        entry = entries[0]
+        author = _last_author(entry)
+        who = f" par {author}" if author else ""
+        return (
+            f"Le suivi de l'action {entry.action_sheet.number} « {entry.action_sheet.title} » "
+            f"a été modifié{who} depuis l'affichage de la page (il est maintenant « "
+            f"{entry.get_state_display()} ») : aucune action n'a été validée. Relisez-le, "
+            "puis validez à nouveau."
+        )
+    numbers = [str(entry.action_sheet.number) for entry in entries]
+    listed = ", ".join(numbers[:-1]) + f" et {numbers[-1]}"
+    return (
+        f"Les suivis des actions {listed} ont été modifiés depuis l'affichage de la page : "
+        "aucune action n'a été validée. Relisez-les, puis validez à nouveau."
+    )
+
+
 def send_back(user, follow_up, revision, comment):
     """Return a submitted entry to its writers, saying what to complete."""
     comment = (comment or "").strip()
@@ -416,6 +503,7 @@ def send_back(user, follow_up, revision, comment):
         entry.state = FollowUpState.RETURNED
         entry.adviser_comment = comment
         _save(entry, user, ("Renvoyé pour complément", comment), sync=follow_up)
+        outbox.sent_back(entry)
     return follow_up
 
 
@@ -436,4 +524,5 @@ def reopen(user, follow_up, revision, reason):
         entry.validated_at = None
         entry.validated_by = None
         _save(entry, user, ("Réouverture", reason), sync=follow_up)
+        outbox.sent_back(entry)
     return follow_up

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from actionplan.views import dashboard, export, followup, tracking_import
+from actionplan.views import dashboard, export, followup, followup_review, tracking_import
 
 CONVENTION = "conventions/<int:pk>/"
 QUARTER = f"{CONVENTION}suivi/<int:year>/T<int:quarter>/"
@@ -11,6 +11,12 @@ urlpatterns = [
     path(f"{CONVENTION}suivi/", followup.followup_current, name="followup_current"),
     path(QUARTER, followup.followup_quarter, name="followup"),
     path(f"{QUARTER}ouvrir/", followup.open_quarter, name="open_quarter"),
+    path(
+        f"{QUARTER}suivis/<int:entry_pk>/decision/",
+        followup_review.decide_entry,
+        name="followup_decision",
+    ),
+    path(f"{QUARTER}valider-tout/", followup_review.validate_all, name="followup_validate_all"),
     path(f"{CONVENTION}tableau-de-bord/", dashboard.plan_dashboard, name="dashboard"),
     path(
         f"{CONVENTION}tableau-de-bord/<int:year>/T<int:quarter>/",

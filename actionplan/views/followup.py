@@ -1,10 +1,16 @@
-"""The quarterly follow-up page: every action of a convention for one quarter, in one form.
+"""The quarterly follow-up page: every action of a convention for one quarter.
 
-Everything typed on the page is sent together, so that moving from one action
-to the next never loses what was typed; each action is then saved on its own
-(its own transaction and revision), only if it changed or is being submitted.
-An action refused (a rule, or someone saved it meanwhile) comes back with the
-person's text and the reason; the others are saved.
+For a chargé de coopération it is one form: everything typed on the page is
+sent together, so that moving from one action to the next never loses what was
+typed; each action is then saved on its own (its own transaction and revision),
+only if it changed or is being submitted. An action refused (a rule, or someone
+saved it meanwhile) comes back with the person's text and the reason; the
+others are saved.
+
+For the Caf's adviser (and an administrator) it is a review page: the answers
+read-only, each with its decision (views/followup_review.py); the editable form
+of one action only when they choose to correct it (?corriger=<entry id>), posted
+here like the chargé's.
 """
 
 import re
@@ -19,6 +25,7 @@ from django.db.models import Count, Max, Prefetch, Q
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from actionplan import followup, overview, secrecy, tasks
@@ -31,7 +38,7 @@ from actionplan.models import (
     IndicatorValue,
 )
 from conventions.access import visible_convention
-from conventions.models import Convention
+from conventions.models import Convention, ConventionState
 
 # decision -> (domain function, what happened to one entry, to several).
 DECISIONS = {
@@ -42,6 +49,8 @@ DECISIONS = {
 SAVED = ("enregistré", "enregistrés")
 SUBMITTED = ("transmis à la Caf", "transmis à la Caf")
 QUARTER_PARAMETER = re.compile(r"(\d{4})-T([1-4])")
+# str.isdigit() accepts "²", which int() refuses: ids and revisions are matched in ASCII.
+NUMBER = re.compile(r"[0-9]{1,18}")
 
 
 @dataclass(eq=False)
@@ -55,6 +64,8 @@ class Row:
     refusal: str = ""
     conflict: followup.StaleEntry | None = None
     unsaved: dict = field(default_factory=dict)
+    # What just happened to it ("Suivi de l'action 4 validé."), shown in its block.
+    notice: str = ""
 
 
 def _convention(request, pk):
@@ -64,6 +75,13 @@ def _convention(request, pk):
 def _check_period(convention, year, quarter):
     if (year, quarter) not in followup.convention_quarters(convention):
         raise Http404("Ce trimestre n'appartient pas à la période de la convention.")
+
+
+def quarter_convention(request, pk, year, quarter):
+    """The convention, as the person may see it, whose period holds this quarter (else 404)."""
+    convention = _convention(request, pk)
+    _check_period(convention, year, quarter)
+    return convention
 
 
 def followup_current(request, pk):
@@ -98,7 +116,13 @@ def _entries(convention, year, quarter):
     )
 
 
-def _rows(user, convention, year, quarter, data=None):
+def build_rows(user, convention, year, quarter, data=None, correcting=None):
+    """The actions of the quarter as this person may see and change them.
+
+    data: what was posted to the quarter's page. The chargé de coopération gets a
+    form for every action they may still write; the adviser reviews, and gets the
+    form only of the action they correct (`correcting`, an entry id) or sent.
+    """
     entries = _entries(convention, year, quarter)
     values = {
         v.indicator_id: v
@@ -125,7 +149,8 @@ def _rows(user, convention, year, quarter, data=None):
         # Text sent for an entry closed since the page was loaded still goes to the
         # domain, which refuses it: the person then sees it back with the reason.
         sent = data is not None and f"suivi-{entry.pk}-revision" in data
-        if may_fill and (not refusal or sent):
+        wanted = not may_validate or entry.pk == correcting
+        if may_fill and (sent or (wanted and not refusal)):
             row.form = EntryForm(
                 data,
                 entry=entry,
@@ -180,9 +205,35 @@ def _notices(convention, year, quarter):
     )
 
 
-def _render(request, convention, year, quarter, rows, may_fill, may_validate, status=200):
+def tally(rows):
+    """How many actions of the quarter are in each stage of the review."""
+    states = [row.entry.state for row in rows]
+    return {
+        "submitted": states.count(FollowUpState.SUBMITTED),
+        "validated": states.count(FollowUpState.VALIDATED),
+        "returned": states.count(FollowUpState.RETURNED),
+        "pending": states.count(FollowUpState.OPEN) + states.count(FollowUpState.DRAFT),
+    }
+
+
+def opening_day(convention, year, quarter, today=None):
+    """The first day of a quarter still to come whose follow-up will open on its own, or None.
+
+    Entries open each quarter while a signed convention is in force: nothing to
+    announce for a past quarter, nor for a convention that is not signed.
+    """
+    if convention.state != ConventionState.SIGNED:
+        return None
+    if (year, quarter) <= followup.current_quarter(today or timezone.localdate()):
+        return None
+    return followup.quarter_bounds(year, quarter)[0]
+
+
+def page_context(request, convention, year, quarter, rows, may_fill, may_validate):
+    """What the quarter's page and its htmx parts show."""
     entries = [row.entry for row in rows]
-    context = {
+    opens_on = None if rows else opening_day(convention, year, quarter)
+    return {
         "convention": convention,
         "year": year,
         "quarter": quarter,
@@ -192,34 +243,48 @@ def _render(request, convention, year, quarter, rows, may_fill, may_validate, st
         "may_fill": may_fill,
         "may_validate": may_validate,
         "has_form": any(row.form for row in rows),
+        "review": may_validate,
+        "tally": tally(rows),
+        "submitted_rows": [row for row in rows if row.entry.state == FollowUpState.SUBMITTED],
+        "opens_on": opens_on,
         "reported": sum(1 for e in entries if e.state in overview.REPORTED),
         "validated": sum(1 for e in entries if e.state == FollowUpState.VALIDATED),
         "nav": _quarter_nav(convention, year, quarter),
         "notices": _notices(convention, year, quarter) if may_validate else [],
-        "can_open": may_validate and not rows,
+        "can_open": may_validate and not rows and not opens_on,
         "secrecy_note": secrecy.secrecy_note(convention)
         if secrecy.applies_to(request.user, convention)
         else "",
     }
+
+
+def render_quarter(request, convention, year, quarter, rows, may_fill, may_validate, status=200):
+    context = page_context(request, convention, year, quarter, rows, may_fill, may_validate)
     return render(request, "actionplan/followup_quarter.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])
 def followup_quarter(request, pk, year, quarter):
-    convention = _convention(request, pk)
-    _check_period(convention, year, quarter)
+    convention = quarter_convention(request, pk, year, quarter)
     if request.method == "GET":
-        rows, may_fill, may_validate = _rows(request.user, convention, year, quarter)
-        return _render(request, convention, year, quarter, rows, may_fill, may_validate)
+        correcting = request.GET.get("corriger", "")
+        rows, may_fill, may_validate = build_rows(
+            request.user,
+            convention,
+            year,
+            quarter,
+            correcting=int(correcting) if NUMBER.fullmatch(correcting) else None,
+        )
+        return render_quarter(request, convention, year, quarter, rows, may_fill, may_validate)
 
-    rows, may_fill, may_validate = _rows(request.user, convention, year, quarter, request.POST)
+    rows, may_fill, may_validate = build_rows(request.user, convention, year, quarter, request.POST)
     if not may_fill:
         raise PermissionDenied("Vous ne pouvez que consulter le suivi de cette convention.")
     by_pk = {row.entry.pk: row for row in rows}
     submit = _targets(request.POST.get("transmettre"), by_pk)
     decision = request.POST.get("decision", "")
     action, _, decided = decision.partition("-")
-    if decision and (action not in DECISIONS or not decided.isdigit()):
+    if decision and (action not in DECISIONS or not NUMBER.fullmatch(decided)):
         return HttpResponseBadRequest("Décision inconnue.")
     if decision and not may_validate:
         raise PermissionDenied("Seul le conseiller de la Caf décide d'un suivi.")
@@ -239,21 +304,21 @@ def followup_quarter(request, pk, year, quarter):
             failed.append(row)
     if decided is not None and by_pk[decided] not in failed:
         row = by_pk[decided]
-        if _decide(request.user, row, action, saved=any(r is row for r, _ in done)):
+        if decide(request.user, row, action, saved=any(r is row for r, _ in done)):
             done.append((row, DECISIONS[action][1:]))
         else:
             failed.append(row)
 
     if failed:
         # What was saved comes back as saved; what was refused, as the person typed it.
-        fresh, _, _ = _rows(request.user, convention, year, quarter)
+        fresh, _, _ = build_rows(request.user, convention, year, quarter)
         fresh = {row.entry.pk: row for row in fresh}
         for index, row in enumerate(rows):
             if row not in failed:
                 rows[index] = fresh.get(row.entry.pk, row)
-        _report(request, done)
+        report(request, done)
         conflict = any(row.conflict for row in failed)
-        return _render(
+        return render_quarter(
             request,
             convention,
             year,
@@ -265,7 +330,7 @@ def followup_quarter(request, pk, year, quarter):
         )
     if not done:
         messages.info(request, "Aucune modification à enregistrer.")
-    _report(request, done)
+    report(request, done)
     url = reverse("actionplan:followup", args=[convention.pk, year, quarter])
     if len(done) == 1:
         url += f"#action-{done[0][0].entry.action_sheet.number}"
@@ -282,12 +347,12 @@ def _targets(value, by_pk):
             for pk, row in by_pk.items()
             if row.form is not None and row.entry.state != FollowUpState.SUBMITTED
         }
-    if value.isdigit() and int(value) in by_pk and by_pk[int(value)].form is not None:
+    if NUMBER.fullmatch(value) and int(value) in by_pk and by_pk[int(value)].form is not None:
         return {int(value)}
     return set()
 
 
-def _report(request, done):
+def report(request, done):
     """One message per outcome: "Suivis des actions 1, 2 et 5 transmis à la Caf." """
     by_outcome = defaultdict(list)
     for row, outcome in done:
@@ -327,7 +392,8 @@ def _save(user, row, submit):
     return True
 
 
-def _decide(user, row, action, saved):
+def decide(user, row, action, saved):
+    """Apply the adviser's decision to one row; False when refused (the row then shows why)."""
     form = row.decision
     if not form.is_valid():
         return False
@@ -379,8 +445,7 @@ def _show_conflict(row, error):
 @require_POST
 def open_quarter(request, pk, year, quarter):
     """The adviser opens this quarter for the convention now; e-mails follow on commit."""
-    convention = _convention(request, pk)
-    _check_period(convention, year, quarter)
+    convention = quarter_convention(request, pk, year, quarter)
     try:
         created = followup.open_convention_quarter(request.user, convention, year, quarter)
     except followup.NotAllowed as error:
