@@ -236,6 +236,13 @@ def default_quarter(convention, today=None):
 
 @dataclass
 class Completeness:
+    """A convention's entries of one quarter, by where they stand.
+
+    Validated, transmitted (waiting for the Caf), sent back (waiting for the
+    territory again) and not transmitted (à renseigner or a draft): four parts of
+    one bar, green only for what the Caf validated.
+    """
+
     convention: Convention
     total: int
     submitted: int
@@ -244,15 +251,38 @@ class Completeness:
 
     @property
     def done(self):
+        """Transmitted or validated: what the territory has handed to the Caf."""
         return self.submitted + self.validated
 
     @property
     def pending(self):
+        """Still with the territory: not transmitted yet, or sent back."""
         return self.total - self.done
 
     @property
+    def not_started(self):
+        return self.total - self.done - self.returned
+
+    def _share(self, count):
+        return round(count / self.total * 100, 1) if self.total else 0
+
+    @property
     def percent(self):
-        return round(self.done / self.total * 100) if self.total else 0
+        """Share of the entries validated: the quarter is complete when it reaches 100."""
+        return round(self.validated / self.total * 100) if self.total else 0
+
+    @property
+    def segments(self):
+        """[(key, label, count, width in %)] of the bar, in its order."""
+        return [
+            (key, label, count, self._share(count))
+            for key, label, count in (
+                ("validated", "validés", self.validated),
+                ("submitted", "transmis, à valider", self.submitted),
+                ("returned", "renvoyés pour complément", self.returned),
+                ("not_started", "non transmis", self.not_started),
+            )
+        ]
 
     @property
     def is_open(self):
@@ -294,4 +324,7 @@ def quarter_completeness(visible, year, quarter):
         for c in conventions
     ]
     # Least complete first: that is where the adviser's attention goes.
-    return sorted(rows, key=lambda row: (row.is_open, row.percent, row.convention.title))
+    return sorted(
+        rows,
+        key=lambda row: (row.is_open, row.percent, row.done, row.convention.title),
+    )

@@ -1,7 +1,10 @@
 """Celery tasks of the action plan. Arguments are plain integers, never objects.
 
 Every task is idempotent: the opening creates only missing entries, and each
-e-mail is recorded as sent in the transaction that sends it (notifications.py).
+e-mail is recorded as sent in the transaction that sends it (notifications.py):
+FollowUpNotice for the opening and reminders, SentEmail for the entries told
+to the advisers (transmitted) and to the chargés de coopération (sent back),
+at once or in the daily digest.
 The e-mail tasks are enqueued once the transaction that found the work has
 committed, so that a worker never looks for rows it cannot see yet.
 """
@@ -79,3 +82,31 @@ def send_opening_emails(convention_id: int, year: int, quarter: int) -> int:
 def send_reminder_emails(convention_id: int, year: int, quarter: int) -> int:
     """Remind them of the entries still not submitted; once each per quarter."""
     return notifications.send_notices(NoticeKind.REMINDER, convention_id, year, quarter)
+
+
+@shared_task(**MAIL_RETRY_ON)
+def send_transmission_emails(convention_id: int, year: int, quarter: int) -> int:
+    """Tell the Caf's advisers the entries of a quarter just transmitted, in one e-mail each."""
+    return notifications.send_transmissions(convention_id, year, quarter)
+
+
+@shared_task(**MAIL_RETRY_ON)
+def send_sent_back_emails(convention_id: int, year: int, quarter: int) -> int:
+    """Tell the chargés de coopération the entries of a quarter sent back, with the comment."""
+    return notifications.send_sent_back(convention_id, year, quarter)
+
+
+@shared_task(**RETRY_ON)
+def send_daily_digests() -> int:
+    """Daily: one digest task per person who chose it; returns how many were enqueued."""
+    with transaction.atomic():
+        recipients = notifications.digest_recipients()
+        for user_id in recipients:
+            transaction.on_commit(partial(send_digest.delay, user_id))
+    return len(recipients)
+
+
+@shared_task(**MAIL_RETRY_ON)
+def send_digest(user_id: int) -> int:
+    """The morning e-mail of one person: what was transmitted or sent back since the last."""
+    return notifications.send_digest(user_id, timezone.localdate())

@@ -1,4 +1,6 @@
-"""E-mails of the quarterly follow-up: once at the opening, one reminder when late.
+"""E-mails of the quarterly follow-up: once at the opening, one reminder when late;
+to the advisers when entries are transmitted, to the chargés de coopération when one
+is sent back, or in one daily digest for those who chose it.
 
 Time is frozen across a quarter change; the beat tasks run twice and nothing
 is sent twice. Tasks run eagerly; the e-mail tasks are enqueued on commit, so
@@ -12,12 +14,13 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.conf import settings
+from django.db import transaction
 
 from actionplan import followup, notifications
 from actionplan.models import FollowUp, FollowUpNotice, FollowUpState, NoticeKind
-from actionplan.tasks import open_current_quarter, send_follow_up_reminders
+from actionplan.tasks import open_current_quarter, send_daily_digests, send_follow_up_reminders
 from ctg.celery import app as celery_app
-from partners.models import Role
+from partners.models import Role, SentEmail
 from tests.factories import UserFactory
 from tests.followup_setup import entry_data, signed_convention
 
@@ -187,3 +190,195 @@ def test_beat_reminds_every_morning_after_the_opening():
     assert entry["task"] in celery_app.tasks
     assert (entry["schedule"].hour, entry["schedule"].minute) == ({6}, {30})
     assert settings.FOLLOWUP_REMINDER_DAYS == 15
+
+
+# -- Transmissions, send-backs and the daily digest ---------------------------------
+
+
+@pytest.fixture
+def opened(setting):
+    with at(2026, 4, 1, 6, 0):
+        followup.open_quarter(2026, 2)
+    setting.users["second_adviser"] = UserFactory(
+        role=Role.ADVISER, organisation=setting.convention.caf, first_name="Marc"
+    )
+    return setting
+
+
+def quarter_entries():
+    return list(FollowUp.objects.filter(year=2026, quarter=2).order_by("action_sheet__number"))
+
+
+def transmit(user, entries, capture):
+    """The chargé transmits these entries together (one request), e-mails run on commit."""
+    with capture(execute=True), transaction.atomic():
+        for entry in entries:
+            entry.refresh_from_db()
+            followup.save_entry(user, entry, entry.revision, entry_data(), submit=True)
+
+
+def test_one_transmission_makes_one_email_per_adviser_listing_its_entries(
+    opened, mailoutbox, django_capture_on_commit_callbacks
+):
+    first, second = quarter_entries()
+    transmit(opened.users["cooperation"], [first, second], django_capture_on_commit_callbacks)
+    assert recipients(mailoutbox) == sorted(
+        [opened.users["adviser"].email, opened.users["second_adviser"].email]
+    )
+    message = next(m for m in mailoutbox if m.to == [opened.users["adviser"].email])
+    title = opened.convention.title
+    assert message.subject == f"Suivi transmis à valider : T2 2026 – {title}"
+    assert message.body.startswith("Bonjour Claire,")
+    organisation = opened.convention.lead_authority
+    assert f"Léa Gaschy ({organisation}) a transmis à la Caf le suivi du T2 2026" in message.body
+    assert "2 actions à relire et à valider" in message.body
+    assert "- Action 1 : Action numéro 1 (en cours, 40 %)" in message.body
+    assert "- Action 2 : Action numéro 2 (en cours, 40 %)" in message.body
+    assert f"{settings.SITE_URL}/conventions/{opened.convention.pk}/suivi/2026/T2/" in message.body
+    for who in ("cooperation", "other_adviser", "admin", "reader"):
+        assert opened.users[who].email not in recipients(mailoutbox)
+
+
+def test_a_retried_transmission_task_sends_nothing_twice(
+    opened, mailoutbox, django_capture_on_commit_callbacks
+):
+    first, second = quarter_entries()
+    transmit(opened.users["cooperation"], [first], django_capture_on_commit_callbacks)
+    assert len(mailoutbox) == 2
+    assert notifications.send_transmissions(opened.convention.pk, 2026, 2) == 0
+    assert len(mailoutbox) == 2
+    # A later transmission tells only what is new.
+    transmit(opened.users["cooperation"], [second], django_capture_on_commit_callbacks)
+    assert len(mailoutbox) == 4
+    assert "Action numéro 2" in mailoutbox[-1].body
+    assert "Action numéro 1" not in mailoutbox[-1].body
+
+
+def test_a_transmission_whose_email_failed_is_sent_on_retry(
+    opened, mailoutbox, monkeypatch, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False):
+        followup.save_entry(
+            opened.users["cooperation"], quarter_entries()[0], 0, entry_data(), submit=True
+        )
+
+    def refuse(message, fail_silently=False):
+        raise smtplib.SMTPServerDisconnected("serveur indisponible")
+
+    with monkeypatch.context() as patch:
+        patch.setattr("django.core.mail.EmailMessage.send", refuse)
+        with pytest.raises(smtplib.SMTPException):
+            notifications.send_transmissions(opened.convention.pk, 2026, 2)
+    assert not SentEmail.objects.exists()
+    assert notifications.send_transmissions(opened.convention.pk, 2026, 2) == 2
+    assert notifications.send_transmissions(opened.convention.pk, 2026, 2) == 0
+    assert len(mailoutbox) == 2
+
+
+def test_an_entry_sent_back_tells_the_officer_who_transmitted_it_with_the_comment(
+    opened, mailoutbox, django_capture_on_commit_callbacks
+):
+    first, _ = quarter_entries()
+    transmit(opened.users["cooperation"], [first], django_capture_on_commit_callbacks)
+    mailoutbox.clear()
+    first.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        followup.send_back(
+            opened.users["adviser"], first, first.revision, "Précisez le nombre de places créées."
+        )
+    assert recipients(mailoutbox) == [opened.users["cooperation"].email]
+    (message,) = mailoutbox
+    title = opened.convention.title
+    assert message.subject == f"Suivi renvoyé pour complément : T2 2026 – {title}"
+    assert f"{opened.convention.caf} vous renvoie pour complément le suivi du T2 2026" in (
+        message.body
+    )
+    assert (
+        "- Action 1 : Action numéro 1\n  Commentaire de la Caf : Précisez le nombre de places"
+        in (message.body)
+    )
+    assert notifications.send_sent_back(opened.convention.pk, 2026, 2) == 0
+
+
+def test_an_entry_transmitted_by_the_adviser_and_sent_back_tells_every_officer(
+    opened, mailoutbox, django_capture_on_commit_callbacks
+):
+    first, _ = quarter_entries()
+    transmit(opened.users["adviser"], [first], django_capture_on_commit_callbacks)
+    mailoutbox.clear()
+    first.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        followup.send_back(opened.users["adviser"], first, first.revision, "À compléter.")
+    assert recipients(mailoutbox) == sorted(
+        [opened.users["cooperation"].email, opened.users["commune_cooperation"].email]
+    )
+
+
+def test_the_daily_digest_replaces_the_immediate_emails_and_never_repeats(
+    opened, mailoutbox, run, django_capture_on_commit_callbacks
+):
+    adviser = opened.users["adviser"]
+    adviser.daily_digest = True
+    adviser.save()
+    first, second = quarter_entries()
+    transmit(opened.users["cooperation"], [first], django_capture_on_commit_callbacks)
+    transmit(opened.users["cooperation"], [second], django_capture_on_commit_callbacks)
+    assert adviser.email not in recipients(mailoutbox)
+    assert len(mailoutbox) == 2  # the second adviser, told at once each time
+    mailoutbox.clear()
+
+    with at(2026, 5, 11, 7, 0):
+        assert run(send_daily_digests) == 1
+        assert run(send_daily_digests) == 1  # enqueued again, but nothing new to tell
+    (digest,) = mailoutbox
+    assert digest.to == [adviser.email]
+    assert digest.subject == "Résumé CTG du 11 mai 2026 : 2 suivis transmis à valider"
+    assert "2 suivis d'actions ont été transmis à la Caf et attendent votre validation" in (
+        digest.body
+    )
+    assert f"{opened.convention.title} – T2 2026" in digest.body
+    assert "- Action 1 : Action numéro 1 (en cours, 40 %)" in digest.body
+    assert f"{settings.SITE_URL}/a-faire/" in digest.body
+
+    # Back to immediate e-mails: what the digest told is not told again.
+    adviser.daily_digest = False
+    adviser.save()
+    mailoutbox.clear()
+    assert notifications.send_transmissions(opened.convention.pk, 2026, 2) == 0
+    assert mailoutbox == []
+
+
+def test_the_officers_digest_lists_the_entries_sent_back_with_the_comment(
+    opened, mailoutbox, run, django_capture_on_commit_callbacks
+):
+    officer = opened.users["cooperation"]
+    officer.daily_digest = True
+    officer.save()
+    first, _ = quarter_entries()
+    transmit(officer, [first], django_capture_on_commit_callbacks)
+    first.refresh_from_db()
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        followup.send_back(opened.users["adviser"], first, first.revision, "Ajoutez les dates.")
+    assert mailoutbox == []
+    with at(2026, 5, 11, 7, 0):
+        run(send_daily_digests)
+    (digest,) = mailoutbox
+    assert digest.to == [officer.email]
+    assert "la Caf vous a renvoyé pour complément 1 suivi d'action" in digest.body
+    assert "Commentaire de la Caf : Ajoutez les dates." in digest.body
+
+
+def test_nobody_without_news_gets_a_digest(opened, mailoutbox, run):
+    opened.users["adviser"].daily_digest = True
+    opened.users["adviser"].save()
+    with at(2026, 5, 11, 7, 0):
+        run(send_daily_digests)
+    assert mailoutbox == []
+
+
+def test_beat_sends_the_digests_at_seven():
+    entry = settings.CELERY_BEAT_SCHEDULE["send-daily-digests"]
+    assert entry["task"] == send_daily_digests.name
+    assert entry["task"] in celery_app.tasks
+    assert (entry["schedule"].hour, entry["schedule"].minute) == ({7}, {0})

@@ -406,6 +406,9 @@ def test_small_figures_are_hidden_from_people_outside_the_caf(client, setting):
     client.force_login(setting.users["adviser"])
     page = client.get(page_url(setting)).content.decode()
     assert "masquée (secret statistique)" not in page
+    assert re.search(r"<td>Places créées \(places\)</td>\s*<td>3</td>", page)
+    # Correcting it, the adviser edits the raw figure.
+    page = client.get(page_url(setting), {"corriger": entry.pk}).content.decode()
     assert f'name="suivi-{entry.pk}-indicateur_{counted.pk}" value="3"' in page
 
 
@@ -442,8 +445,17 @@ def test_caf_view_lists_the_quarter_completeness_of_its_conventions_only(client,
     page = client.get(reverse("actionplan:caf_followup")).content.decode()
     assert setting.convention.title in page
     assert "Vallée de Kaysersberg" not in page
-    assert "1 / 2" in page
-    assert 'aria-valuenow="50"' in page
+    # Transmitted is not complete: green (validated) stays at 0 until the Caf validates.
+    assert "0 % validés" in page
+    assert "0 validés, 1 transmis, à valider, 0 renvoyés pour complément, 1 non transmis sur 2" in (
+        page
+    )
+    assert "bg-success" not in page.split("<tbody>")[1]
+    followup.validate(setting.users["adviser"], entry, entry.revision)
+    page = client.get(reverse("actionplan:caf_followup")).content.decode()
+    assert "50 % validés" in page
+    green = '<div class="progress" style="width: 50.0%"><div class="progress-bar bg-success">'
+    assert green in page
 
     client.force_login(other.users["adviser"])
     page = client.get(reverse("actionplan:caf_followup"), {"trimestre": "2026-T1"})

@@ -1,7 +1,7 @@
 from .equipment import Equipment, EquipmentType
 from .organisation import Department, Organisation, OrganisationKind
 from .representative import Civility, Representative
-from .user import Role, User
+from .user import Role, SentEmail, User
 
 __all__ = [
     "Civility",
@@ -12,5 +12,6 @@ __all__ = [
     "OrganisationKind",
     "Representative",
     "Role",
+    "SentEmail",
     "User",
 ]
