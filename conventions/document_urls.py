@@ -17,6 +17,11 @@ urlpatterns = [
         name="document_download",
     ),
     path(
+        "conventions/<int:pk>/documents/<int:document_pk>/apercu/",
+        documents.document_preview,
+        name="document_preview",
+    ),
+    path(
         "conventions/<int:pk>/documents/<int:document_pk>/exemplaire-signe/",
         documents.signed_copy_upload,
         name="signed_copy_upload",

@@ -24,7 +24,7 @@ TemplateError (French, user-facing) or ValidationError (per field).
 """
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -32,6 +32,7 @@ from django.db.models import Count, F, Max, Q
 from simple_history.utils import bulk_create_with_history
 
 from conventions.access import can_edit
+from conventions.history import HISTORY_KINDS, Change, HistoryEntry, author_name
 from conventions.models import ConventionTemplate, TemplateArticle
 from conventions.placeholders import PLACEHOLDERS, placeholder_values
 
@@ -259,26 +260,8 @@ def _check_articles(kept, written, blank_bodies=False):
 
 # -- History ------------------------------------------------------------------
 
-HISTORY_KINDS = {"+": "Création", "~": "Modification", "-": "Suppression"}
 # Short values are shown before and after; long texts are only said to have changed.
 SHOWN_VALUES = {"name", "is_active", "number", "title", "has_party_blocks"}
-
-
-@dataclass
-class Change:
-    label: str
-    before: str | None = None
-    after: str | None = None
-
-
-@dataclass
-class HistoryEntry:
-    date: object
-    author: str
-    kind: str
-    subject: str
-    reason: str
-    changes: list[Change] = field(default_factory=list)
 
 
 def template_history(template) -> list[HistoryEntry]:
@@ -331,11 +314,10 @@ def _entries(records, fields, subject):
                     changes.append(Change(label))
             if not changes:
                 continue  # saved without a change: nothing to tell
-        user = record.history_user
         entries.append(
             HistoryEntry(
                 date=record.history_date,
-                author=(user.get_full_name() or user.username) if user else "",
+                author=author_name(record.history_user),
                 kind=HISTORY_KINDS.get(record.history_type, record.history_type),
                 subject=subject(record),
                 reason=record.history_change_reason or "",

@@ -3,7 +3,9 @@ from django.urls import path
 from conventions import views
 from conventions.document_urls import urlpatterns as document_urlpatterns
 from conventions.import_urls import urlpatterns as import_urlpatterns
+from conventions.inbox_urls import urlpatterns as inbox_urlpatterns
 from conventions.template_urls import urlpatterns as template_urlpatterns
+from conventions.views.history import convention_history
 
 app_name = "conventions"
 
@@ -12,6 +14,7 @@ urlpatterns = [
     path("conventions/", views.convention_list, name="list"),
     path("conventions/nouvelle/", views.convention_create, name="create"),
     path("conventions/<int:pk>/", views.convention_detail, name="detail"),
+    path("conventions/<int:pk>/historique/", convention_history, name="history"),
     path("conventions/<int:pk>/parties/", views.party_list, name="parties"),
     path("conventions/<int:pk>/textes/", views.edit_general, name="edit_general"),
     path("conventions/<int:pk>/articles/", views.edit_articles, name="edit_articles"),
@@ -75,3 +78,4 @@ urlpatterns = [
 ]
 
 urlpatterns += document_urlpatterns + import_urlpatterns + template_urlpatterns
+urlpatterns += inbox_urlpatterns

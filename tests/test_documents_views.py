@@ -1,13 +1,25 @@
 """The Documents section for a fixed cast: the Caf adviser who owns the convention, a
 chargé de coopération and a reader of a party, an outsider adviser, an anonymous visitor."""
 
+import datetime
 import html
+import re
 
 import pytest
+import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
 from conventions.documents import service
-from conventions.models import Document, DocumentKind, DocumentState, PartyRole
+from conventions.models import (
+    ConventionState,
+    ConventionVersion,
+    Document,
+    DocumentFormat,
+    DocumentKind,
+    DocumentState,
+    PartyRole,
+)
 from partners.models import Role
 from tests.factories import (
     ArticleFactory,
@@ -229,3 +241,196 @@ def test_documents_section_query_count_does_not_grow_with_documents(
 # Session and user, the convention, its documents with their signed copies, parties,
 # amendments and reviews.
 QUERIES_OF_THE_SECTION = 10
+
+
+# -- French file names, preview, defaults and the main action ------------------------
+
+
+def test_download_is_named_in_french_after_the_convention(
+    client, convention, cast, django_capture_on_commit_callbacks
+):
+    document = done_document(convention, django_capture_on_commit_callbacks)
+    client.force_login(cast["reader"])
+    response = client.get(
+        reverse("conventions:document_download", args=[convention.pk, document.pk])
+    )
+    assert (
+        f'filename="convention-{convention.reference}-projet.pdf"'
+        in (response["Content-Disposition"])
+    )
+
+
+def test_file_names_say_what_each_document_is(convention):
+    commune = convention.parties.get(organisation__name="Lièpvre")
+    reference = convention.reference
+    names = [
+        (
+            Document(convention=convention, kind=DocumentKind.CONVENTION, version_number=2),
+            f"convention-{reference}-v2.pdf",
+        ),
+        (
+            Document(convention=convention, kind=DocumentKind.SIGNED_READY, version_number=2),
+            f"convention-{reference}-v2-a-signer.pdf",
+        ),
+        (
+            Document(
+                convention=convention, kind=DocumentKind.FOLLOW_UP_REPORT, year=2026, quarter=3
+            ),
+            f"rapport-de-suivi-{reference}-2026-T3.pdf",
+        ),
+        (
+            Document(convention=convention, kind=DocumentKind.FOLLOW_UP_REPORT, year=2027),
+            f"rapport-de-suivi-{reference}-2027.pdf",
+        ),
+        (
+            Document(
+                convention=convention,
+                kind=DocumentKind.DELIBERATION_DRAFT,
+                party=commune,
+                format=DocumentFormat.DOCX,
+            ),
+            "projet-de-deliberation-liepvre.docx",
+        ),
+    ]
+    for document, name in names:
+        assert document.filename == name
+
+
+def test_an_elided_article_stays_a_word_in_file_names(convention):
+    commune = convention.parties.get(organisation__name="Lièpvre")
+    commune.organisation.name = "Sainte-Croix-aux-Mines d'en Haut"
+    document = Document(convention=convention, kind=DocumentKind.DELIBERATION_DRAFT, party=commune)
+    assert document.filename == "projet-de-deliberation-sainte-croix-aux-mines-d-en-haut.pdf"
+
+
+@pytest.mark.parametrize("who", ["adviser", "cooperation", "reader"])
+def test_preview_shows_the_pdf_inline_locked_down_for_a_tab_of_its_own(
+    client, convention, cast, who, django_capture_on_commit_callbacks
+):
+    document = done_document(convention, django_capture_on_commit_callbacks)
+    client.force_login(cast[who])
+    response = client.get(
+        reverse("conventions:document_preview", args=[convention.pk, document.pk])
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("inline")
+    assert f"convention-{convention.reference}-projet.pdf" in response["Content-Disposition"]
+    policy = response["Content-Security-Policy"]
+    assert "default-src 'none'" in policy
+    assert "frame-ancestors 'none'" in policy
+    assert "script-src" not in policy
+    assert response["X-Frame-Options"] == "DENY"
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+
+
+def test_preview_is_404_for_an_outsider_and_302_for_an_anonymous_visitor(
+    client, convention, cast, django_capture_on_commit_callbacks
+):
+    document = done_document(convention, django_capture_on_commit_callbacks)
+    url = reverse("conventions:document_preview", args=[convention.pk, document.pk])
+    assert client.get(url).status_code == 302
+    client.force_login(cast["outsider"])
+    assert client.get(url).status_code == 404
+
+
+def test_preview_is_only_for_produced_pdfs(client, convention, cast):
+    client.force_login(cast["adviser"])
+    waiting = Document.objects.create(
+        convention=convention, kind=DocumentKind.CONVENTION, content_hash="w"
+    )
+    word = Document.objects.create(
+        convention=convention, kind=DocumentKind.DELIBERATION_DRAFT, format=DocumentFormat.DOCX,
+        party=convention.parties.get(organisation__name="Lièpvre"), content_hash="d",
+        state=DocumentState.DONE, file="documents/x.docx",
+    )  # fmt: skip
+    for document in (waiting, word):
+        url = reverse("conventions:document_preview", args=[convention.pk, document.pk])
+        assert client.get(url).status_code == 404
+
+
+def test_section_offers_preview_and_download_of_a_produced_pdf(
+    client, convention, cast, django_capture_on_commit_callbacks
+):
+    document = done_document(convention, django_capture_on_commit_callbacks)
+    client.force_login(cast["reader"])
+    text = section(client, convention)
+    assert reverse("conventions:document_preview", args=[convention.pk, document.pk]) in text
+    assert 'target="_blank"' in text and "Aperçu" in text and "(nouvel onglet)" in text
+    assert f"convention-{convention.reference}-projet.pdf" in text
+
+
+def section(client, convention):
+    response = client.get(
+        reverse("conventions:documents", args=[convention.pk]), headers={"HX-Request": "true"}
+    )
+    return html.unescape(response.content.decode())
+
+
+def selected(text, select_id):
+    """The value of the option selected in a select of the page."""
+    block = text.split(f'id="{select_id}"', 1)[1].split("</select>", 1)[0]
+    return re.search(r'value="([^"]*)" selected', block).group(1)
+
+
+def test_follow_up_report_preselects_the_current_year_and_quarter(client, convention, cast):
+    with time_machine.travel(datetime.datetime(2027, 8, 14, 10, 0), tick=False):
+        client.force_login(cast["adviser"])
+        text = section(client, convention)
+    assert selected(text, "report-year") == "2027"
+    assert selected(text, "report-quarter") == "3"
+
+
+def test_follow_up_report_outside_the_period_preselects_its_nearest_whole_year(
+    client, convention, cast
+):
+    with time_machine.travel(datetime.datetime(2031, 2, 1, 10, 0), tick=False):
+        client.force_login(cast["adviser"])
+        text = section(client, convention)
+    assert selected(text, "report-year") == "2030"
+    assert selected(text, "report-quarter") == "0"
+
+
+def main_button(text):
+    return re.search(r'class="btn btn-sm btn-primary"[^>]*>([^<]+)<', text).group(1)
+
+
+def test_main_action_of_a_draft_is_the_convention_pdf(client, convention, cast):
+    client.force_login(cast["adviser"])
+    text = section(client, convention)
+    assert main_button(text) == "Convention – projet en préparation (PDF)"
+    assert text.count("btn btn-sm btn-primary") == 1
+
+
+def test_main_action_of_a_convention_to_sign_is_the_pdf_to_sign(client, convention, cast):
+    ConventionVersion.objects.create(
+        convention=convention, number=2, content={}, content_hash="h", frozen_at=timezone.now()
+    )
+    convention.state = ConventionState.SIGNING
+    convention.save()
+    client.force_login(cast["adviser"])
+    text = section(client, convention)
+    assert main_button(text) == "Convention prête à signer, version 2 (PDF)"
+    assert "Convention – texte figé, version 2 (PDF)" in text
+    assert text.count("btn btn-sm btn-primary") == 1
+    # The main action comes first.
+    assert text.index("Convention prête à signer") < text.index("Convention – texte figé")
+
+
+def test_main_action_of_a_chargé_while_councils_deliberate_is_their_draft_deliberation(
+    client, convention, cast
+):
+    ConventionVersion.objects.create(
+        convention=convention, number=1, content={}, content_hash="h", frozen_at=timezone.now()
+    )
+    convention.state = ConventionState.IN_DELIBERATION
+    convention.save()
+    client.force_login(cast["cooperation"])
+    text = section(client, convention)
+    assert main_button(text) == "Préparer le projet de délibération"
+    assert "Rapport de suivi" not in text
+
+
+def test_a_reader_is_offered_no_document_to_produce(client, convention, cast):
+    client.force_login(cast["reader"])
+    assert "Produire un document" not in section(client, convention)

@@ -19,6 +19,7 @@ import datetime
 
 from django.db import models
 from django.utils import timezone
+from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
 # Longer than queuing takes, even against a broker that times out.
@@ -139,8 +140,7 @@ class Document(models.Model):
                 fields=["version"],
                 condition=models.Q(kind="signed_ready") & ~models.Q(state="failed"),
                 name="one_signed_ready_per_version",
-                violation_error_message="Un document prêt à signer existe déjà pour cette "
-                "version.",
+                violation_error_message="Un document prêt à signer existe déjà pour cette version.",
             )
         ]
 
@@ -183,18 +183,34 @@ class Document(models.Model):
 
     @property
     def filename(self):
-        stem = f"{self.convention.reference}-{self.kind.replace('_', '-')}"
-        if self.version_number:
-            stem += f"-v{self.version_number}"
-        if self.party_id:
-            stem += f"-partie-{self.party_id}"
-        if self.amendment_id:
-            stem += f"-avenant-{self.amendment.number}"
-        if self.year:
-            stem += f"-{self.year}" + (f"-t{self.quarter}" if self.quarter else "")
-        if self.review_id:
-            stem += f"-bilan-{self.review_id}"
+        """A French file name that says what the file is: "convention-<référence>-v2.pdf",
+        "rapport-de-suivi-<référence>-2026-T3.pdf", "projet-de-deliberation-<commune>.docx"."""
+        reference = self.convention.reference
+        version = f"-v{self.version_number}" if self.version_number else ""
+        if self.kind == DocumentKind.CONVENTION:
+            stem = f"convention-{reference}{version or '-projet'}"
+        elif self.kind == DocumentKind.SIGNED_READY:
+            stem = f"convention-{reference}{version}-a-signer"
+        elif self.kind == DocumentKind.DELIBERATION_DRAFT:
+            named = _slug(self.party.organisation.name) if self.party_id else reference
+            stem = f"projet-de-deliberation-{named}"
+        elif self.kind == DocumentKind.AMENDMENT:
+            number = self.amendment.number if self.amendment_id else ""
+            stem = f"avenant-{number}-{reference}"
+        elif self.kind == DocumentKind.FOLLOW_UP_REPORT:
+            period = f"{self.year}-T{self.quarter}" if self.quarter else f"{self.year}"
+            stem = f"rapport-de-suivi-{reference}-{period}"
+        elif self.kind == DocumentKind.REVIEW and self.review_id:
+            kind = _slug(self.review.get_kind_display())
+            stem = f"{kind}-{reference}-{self.review.date:%Y-%m-%d}"
+        else:
+            stem = f"{_slug(self.get_kind_display())}-{reference}"
         return f"{stem}.{self.format}"
+
+
+def _slug(text):
+    """ "Val d'Argent" -> "val-d-argent": an elided article stays a word of its own."""
+    return slugify(text.replace("'", " ").replace("’", " "))
 
 
 class SignedCopy(models.Model):

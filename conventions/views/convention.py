@@ -67,7 +67,6 @@ def convention_detail(request, pk):
     equipment = convention.equipment.select_related("organisation", "equipment_type").order_by(
         "organisation__name", "equipment_type__position", "name"
     )
-    history = convention.history.select_related("history_user").order_by("-history_date")[:20]
     context = {
         "convention": convention,
         "can_edit": can_edit(request.user, convention),
@@ -87,7 +86,6 @@ def convention_detail(request, pk):
             deliberation_count=Count("deliberations", distinct=True),
             signature_count=Count("signatures", distinct=True),
         ),
-        "history": history,
         "done_at": done_at(
             convention.signing_place, convention.signed_on, convention.originals_count
         ),

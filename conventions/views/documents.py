@@ -1,6 +1,7 @@
 """The Documents section: ask for a document, follow its rendering, download it, and
 return a signed copy. Every lookup is scoped: outsiders get 404, readers 403 on writes."""
 
+from csp.decorators import csp
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -9,12 +10,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from conventions.access import can_edit, can_record_deliberation, visible_convention
-from conventions.documents import service
+from conventions.documents import offers, service
 from conventions.documents.signed_copies import accept_signed_copy
 from conventions.documents.signing import SignedCopyRefused
 from conventions.models import Document, DocumentFormat, DocumentKind, DocumentState
 
 MAX_SIGNED_COPY_BYTES = 40 * 1024 * 1024
+QUARTERS = [(0, "Année entière"), (1, "T1"), (2, "T2"), (3, "T3"), (4, "T4")]
 DELAYED = (
     "Le service de production des documents est momentanément indisponible : la "
     "production reprendra d'elle-même dès son retour."
@@ -28,14 +30,12 @@ def _is_htmx(request):
 def _section_context(request, convention):
     documents = service.latest_documents(convention)
     editable = can_edit(request.user, convention)
-    parties = [
-        party
-        for party in convention.parties.select_related("organisation").order_by("position", "pk")
-        if party.is_signatory
-        and party.role != "caf"
-        and can_record_deliberation(request.user, convention, party)
-    ]
-    years = list(range(convention.start_date.year, convention.end_date.year + 1))
+    offered = offers.document_offers(
+        request.user,
+        convention,
+        amendments=list(convention.amendments.all()) if editable else [],
+        reviews=list(convention.reviews.all()) if editable else [],
+    )
     return {
         "convention": convention,
         "documents": documents,
@@ -44,11 +44,8 @@ def _section_context(request, convention):
         "delayed_only": all(d.is_delayed() for d in documents if d.is_pending),
         "delayed_message": DELAYED,
         "can_edit": editable,
-        "deliberation_parties": parties,
-        "amendments": list(convention.amendments.all()) if editable else [],
-        "reviews": list(convention.reviews.all()) if editable else [],
-        "years": years,
-        "signing_open": convention.state in ("signing", "signed"),
+        "offers": offered,
+        "quarters": QUARTERS,
     }
 
 
@@ -116,13 +113,32 @@ def document_request(request, pk):
     return redirect("conventions:documents", pk=convention.pk)
 
 
-@require_GET
-def document_download(request, pk, document_pk):
-    """The stored file, only for people who may see the convention; never a media URL."""
+CONTENT_TYPES = {
+    DocumentFormat.PDF: "application/pdf",
+    DocumentFormat.DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+# A preview is a PDF alone in its own tab: it loads nothing, submits nothing, and may
+# not be framed by any page. Chrome shows a PDF through a plugin, hence object-src.
+PREVIEW_POLICY = {
+    "default-src": ["'none'"],
+    "object-src": ["'self'"],
+    "base-uri": ["'none'"],
+    "form-action": ["'none'"],
+    "frame-ancestors": ["'none'"],
+}
+
+
+def _stored_file(request, pk, document_pk, formats=tuple(DocumentFormat.values)):
+    """(convention, document) of a produced file the user may see, or a redirect to the
+    Documents page when its file was lost (it is produced again)."""
     convention = visible_convention(request.user, pk)
     document = get_object_or_404(
-        Document.objects.filter(convention=convention, state=DocumentState.DONE), pk=document_pk
+        Document.objects.filter(
+            convention=convention, state=DocumentState.DONE, format__in=formats
+        ).select_related("party__organisation", "amendment", "review"),
+        pk=document_pk,
     )
+    document.convention = convention
     if not document.file or not document.file.storage.exists(document.file.name):
         service.recover_missing_file(document)
         messages.warning(
@@ -131,19 +147,41 @@ def document_download(request, pk, document_pk):
             "restaurée sans ses fichiers ?). Il est produit à nouveau ; téléchargez-le dans "
             "un instant.",
         )
+        return convention, None
+    return convention, document
+
+
+@require_GET
+def document_download(request, pk, document_pk):
+    """The stored file, only for people who may see the convention; never a media URL."""
+    convention, document = _stored_file(request, pk, document_pk)
+    if document is None:
         return redirect("conventions:documents", pk=convention.pk)
-    content_type = {
-        DocumentFormat.PDF: "application/pdf",
-        DocumentFormat.DOCX: (
-            "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-        ),
-    }[document.format]
     return FileResponse(
         document.file.open("rb"),
         as_attachment=True,
         filename=document.filename,
-        content_type=content_type,
+        content_type=CONTENT_TYPES[document.format],
     )
+
+
+@require_GET
+@csp(PREVIEW_POLICY)
+def document_preview(request, pk, document_pk):
+    """A produced PDF shown by the browser in a new tab, scoped like the download."""
+    convention, document = _stored_file(request, pk, document_pk, formats=[DocumentFormat.PDF])
+    if document is None:
+        return redirect("conventions:documents", pk=convention.pk)
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=False,
+        filename=document.filename,
+        content_type=CONTENT_TYPES[DocumentFormat.PDF],
+    )
+    response["X-Frame-Options"] = "DENY"
+    response["Cache-Control"] = "private, no-cache"
+    response["Cross-Origin-Resource-Policy"] = "same-origin"
+    return response
 
 
 @require_POST
