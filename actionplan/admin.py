@@ -18,12 +18,12 @@ from actionplan.models import (
     Review,
     TrackingImport,
 )
-from partners.admin import HistoryAdmin
+from partners.admin import HistoryAdmin, LabelledTabularInline
 
 SMALL_TEXTAREA = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 40})}}
 
 
-class ObjectiveInline(admin.TabularInline):
+class ObjectiveInline(LabelledTabularInline):
     model = Objective
     fields = ["number", "title", "description"]
     formfield_overrides = SMALL_TEXTAREA
@@ -56,14 +56,14 @@ class ObjectiveAdmin(HistoryAdmin):
         return super().get_queryset(request).select_related("axis")
 
 
-class IndicatorInline(admin.TabularInline):
+class IndicatorInline(LabelledTabularInline):
     model = Indicator
     fields = ["position", "label", "kind", "unit", "periodicity", "source"]
     extra = 0
     show_change_link = True
 
 
-class FundingInline(admin.TabularInline):
+class FundingInline(LabelledTabularInline):
     model = Funding
     fields = ["funder", "funder_name", "amount", "human_means", "comment"]
     autocomplete_fields = ["funder"]
@@ -126,7 +126,7 @@ class ActionSheetAdmin(HistoryAdmin):
         return obj.deadline_label
 
 
-class IndicatorTargetInline(admin.TabularInline):
+class IndicatorTargetInline(LabelledTabularInline):
     model = IndicatorTarget
     fields = ["date", "value", "text"]
     formfield_overrides = SMALL_TEXTAREA

@@ -26,13 +26,13 @@ from conventions.models import (
     TemplateArticle,
     Theme,
 )
-from partners.admin import HistoryAdmin
+from partners.admin import HistoryAdmin, LabelledFieldsMixin, LabelledTabularInline
 
 SMALL_TEXTAREA = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 40})}}
 
 
 @admin.register(Theme)
-class ThemeAdmin(HistoryAdmin):
+class ThemeAdmin(LabelledFieldsMixin, HistoryAdmin):
     list_display = ["name", "code", "position"]
     list_editable = ["position"]
     search_fields = ["name", "code"]
@@ -78,7 +78,7 @@ class PartyForm(forms.ModelForm):
         return cleaned_data
 
 
-class PartyInline(admin.TabularInline):
+class PartyInline(LabelledTabularInline):
     model = Party
     form = PartyForm
     fields = [
@@ -105,14 +105,14 @@ class ArticleInline(admin.StackedInline):
     extra = 0
 
 
-class SteeringInstanceInline(admin.TabularInline):
+class SteeringInstanceInline(LabelledTabularInline):
     model = SteeringInstance
     fields = ["position", "name", "missions", "composition", "periodicity"]
     formfield_overrides = SMALL_TEXTAREA
     extra = 0
 
 
-class ConventionVersionInline(admin.TabularInline):
+class ConventionVersionInline(LabelledTabularInline):
     """Frozen texts, read-only: what the councils deliberated on."""
 
     model = ConventionVersion

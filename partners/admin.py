@@ -14,6 +14,7 @@ from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
 from django.db import models
+from django.forms.models import BaseInlineFormSet
 from django.template import loader
 from django.utils import formats, timezone
 from simple_history.admin import SimpleHistoryAdmin
@@ -117,13 +118,36 @@ class GroupAdmin(FrenchPermissionsMixin, BaseGroupAdmin):
     permission_fields = ("permissions",)
 
 
+class LabelledFieldsMixin:
+    """Names each input after its field. A tabular inline or an editable list column
+    shows the name only in the column heading, which assistive technologies do not tie
+    to the input of each row."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None:
+            formfield.widget.attrs.setdefault("aria-label", str(formfield.label))
+        return formfield
+
+
+class LabelledInlineFormSet(BaseInlineFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].widget.attrs["aria-label"] = "Supprimer"
+
+
+class LabelledTabularInline(LabelledFieldsMixin, admin.TabularInline):
+    formset = LabelledInlineFormSet
+
+
 @admin.register(Department)
 class DepartmentAdmin(HistoryAdmin):
     list_display = ["code", "name", "linking_type"]
     search_fields = ["code", "name"]
 
 
-class RepresentativeInline(admin.TabularInline):
+class RepresentativeInline(LabelledTabularInline):
     model = Representative
     fields = [
         "civility",
@@ -137,7 +161,7 @@ class RepresentativeInline(admin.TabularInline):
     extra = 0
 
 
-class MemberCommuneInline(admin.TabularInline):
+class MemberCommuneInline(LabelledTabularInline):
     """The communes of an EPCI, read-only: membership is edited on the commune itself."""
 
     model = Organisation
@@ -248,7 +272,7 @@ class RepresentativeAdmin(HistoryAdmin):
 
 
 @admin.register(EquipmentType)
-class EquipmentTypeAdmin(HistoryAdmin):
+class EquipmentTypeAdmin(LabelledFieldsMixin, HistoryAdmin):
     list_display = ["code", "name", "position"]
     list_editable = ["position"]
     search_fields = ["code", "name"]
@@ -280,6 +304,9 @@ class UserAdmin(FrenchPermissionsMixin, HistoryAdmin, BaseUserAdmin):
         ("Rôle et organisation", {"fields": ["role", "organisation"]}),
         *BaseUserAdmin.fieldsets[2:],
     ]
+    # Recorded by the application, never typed; read-only, they also drop Django's split
+    # date and time inputs, which have no label of their own.
+    readonly_fields = ["last_login", "date_joined"]
     add_fieldsets = [
         (
             None,

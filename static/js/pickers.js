@@ -96,18 +96,25 @@
     });
   }
 
+  // Tom Select moves the label to its own control; the original field, still in the
+  // form to be sent, is hidden from assistive technologies so that it is not read twice
+  // without a label.
+  function hideOriginal(picker) {
+    picker.input.setAttribute("aria-hidden", "true");
+  }
+
   function enhance(root) {
     if (typeof TomSelect === "undefined") {
       return;
     }
     root.querySelectorAll("input[data-organisation-picker]").forEach((input) => {
       if (!input.tomselect) {
-        remotePicker(input);
+        hideOriginal(remotePicker(input));
       }
     });
     root.querySelectorAll("select[data-picker]").forEach((select) => {
       if (!select.tomselect && !select.closest("[hidden], .d-none")) {
-        localPicker(select);
+        hideOriginal(localPicker(select));
       }
     });
   }
