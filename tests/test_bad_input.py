@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from actionplan.models import Indicator
-from conventions.models import PartyRole
+from actionplan.models import Indicator, ReviewKind
+from conventions.models import ConventionTemplate, PartyRole
 from partners.models import Role
 from tests.factories import (
     ActionSheetFactory,
@@ -111,3 +111,65 @@ def test_a_request_larger_than_any_upload_is_refused_before_it_is_read(client, a
     assert response.status_code == 413
     assert "Envoi trop volumineux" in response.content.decode()
     assert "dépasse 50,0" in response.content.decode()
+
+
+def _claiming(prefix, total="2000"):
+    return {
+        f"{prefix}-TOTAL_FORMS": total,
+        f"{prefix}-INITIAL_FORMS": "0",
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+
+
+@pytest.mark.parametrize(
+    ("page", "prefix"), [("edit_articles", "articles"), ("edit_steering", "steering_instances")]
+)
+def test_convention_rows_claiming_thousands_of_forms_are_capped(
+    client, adviser, convention, page, prefix
+):
+    response = client.post(reverse(f"conventions:{page}", args=[convention.pk]), _claiming(prefix))
+
+    assert response.status_code == 200
+    assert response.context["formset"].total_form_count() <= 100
+    assert "Veuillez soumettre au plus" in response.content.decode()
+    assert not convention.articles.exists() and not convention.steering_instances.exists()
+
+
+def test_template_articles_claiming_thousands_of_forms_are_capped(client, adviser):
+    template = ConventionTemplate.objects.create(name="Modèle de la Caf", caf=adviser.organisation)
+    url = reverse("conventions:template_articles", args=[template.pk])
+    version = client.get(url).context["version"]["version"].value()
+
+    response = client.post(url, {"version": version, **_claiming("articles")})
+
+    assert response.status_code == 200
+    assert response.context["formset"].total_form_count() <= 100
+    assert "Veuillez soumettre au plus 100 formulaires" in response.content.decode()
+    assert not template.articles.exists()
+
+
+def test_a_review_citing_an_id_beyond_any_database_integer_is_a_french_message(
+    client, adviser, convention
+):
+    response = client.post(
+        reverse("actionplan:review_create", args=[convention.pk]),
+        {"kind": ReviewKind.YEARLY, "date": "2026-01-15", "follow_ups": "99999999999999999999"},
+    )
+
+    assert response.status_code == 200
+    assert "Le bilan n'est pas enregistré" in response.content.decode()
+    assert "n’en fait pas partie" in str(response.context["form"].errors["follow_ups"])
+    assert not convention.reviews.exists()
+
+
+@pytest.mark.parametrize("field", ["party", "amendment", "review"])
+def test_a_forged_id_when_asking_for_a_document_is_a_404(client, adviser, convention, field):
+    kind = {"party": "deliberation_draft", "amendment": "amendment", "review": "review"}[field]
+
+    response = client.post(
+        reverse("conventions:document_request", args=[convention.pk]),
+        {"kind": kind, field: "0000-T1", "format": "docx"},
+    )
+
+    assert response.status_code == 404

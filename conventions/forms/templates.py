@@ -4,6 +4,7 @@ module (conventions/templates_service.py) saves."""
 from django import forms
 from django.utils.text import capfirst
 
+from conventions.forms.texts import MAX_ARTICLES
 from conventions.models import ConventionTemplate, TemplateArticle
 from conventions.placeholders import validate_placeholders
 
@@ -96,8 +97,16 @@ class BaseArticleFormSet(forms.BaseFormSet):
         return rows
 
 
+# As many articles as a convention may have (conventions/forms/texts.py): a forged
+# TOTAL_FORMS cannot build thousands of forms.
 ArticleFormSet = forms.formset_factory(
-    ArticleForm, formset=BaseArticleFormSet, extra=1, can_delete=True
+    ArticleForm,
+    formset=BaseArticleFormSet,
+    extra=1,
+    can_delete=True,
+    max_num=MAX_ARTICLES,
+    absolute_max=MAX_ARTICLES,
+    validate_max=True,
 )
 
 

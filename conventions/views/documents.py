@@ -58,6 +58,12 @@ def documents_section(request, pk):
     return render(request, template, context)
 
 
+def _posted_id(request, name):
+    """An id from the form, or 0 (no row) when absent or not an id."""
+    value = request.POST.get(name, "")
+    return int(value) if value.isdigit() and len(value) < 12 else 0
+
+
 def _target(request, convention):
     """The kind asked for and what it is about, checked against the user's rights."""
     kind = request.POST.get("kind", "")
@@ -65,7 +71,7 @@ def _target(request, convention):
         raise Http404
     target = {}
     if kind == DocumentKind.DELIBERATION_DRAFT:
-        party = get_object_or_404(convention.parties, pk=request.POST.get("party") or 0)
+        party = get_object_or_404(convention.parties, pk=_posted_id(request, "party"))
         if not can_record_deliberation(request.user, convention, party):
             raise PermissionDenied("Vous ne pouvez pas préparer la délibération de cette partie.")
         target["party"] = party
@@ -76,10 +82,10 @@ def _target(request, convention):
         raise PermissionDenied("Vous ne pouvez que consulter les documents de cette convention.")
     if kind == DocumentKind.AMENDMENT:
         target["amendment"] = get_object_or_404(
-            convention.amendments, pk=request.POST.get("amendment") or 0
+            convention.amendments, pk=_posted_id(request, "amendment")
         )
     elif kind == DocumentKind.REVIEW:
-        target["review"] = get_object_or_404(convention.reviews, pk=request.POST.get("review") or 0)
+        target["review"] = get_object_or_404(convention.reviews, pk=_posted_id(request, "review"))
     elif kind == DocumentKind.FOLLOW_UP_REPORT:
         try:
             year = int(request.POST.get("year", ""))
