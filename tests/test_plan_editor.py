@@ -666,3 +666,13 @@ def test_indicators_saved_meanwhile_refuse_a_stale_save(client, convention, advi
     assert response.status_code == 409
     assert "Nombre de familles accueillies" in response.content.decode()
     assert list(sheet.indicators.values_list("label", flat=True)) == ["Nombre de places"]
+
+
+def test_the_partners_of_a_sheet_are_in_its_history(convention):
+    sheet = ActionSheetFactory(axis=AxisFactory(convention=convention))
+    rombach = party(convention, "Rombach")
+
+    sheet.partner_parties.set([rombach])
+
+    latest = sheet.history.latest()
+    assert [row.party_id for row in latest.partner_parties.all()] == [rombach.pk]

@@ -124,7 +124,7 @@ class ActionSheet(models.Model):
     )
     territory = models.CharField("territoire concerné", max_length=255, blank=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[themes, partner_parties, communes])
 
     class Meta:
         verbose_name = "fiche action"

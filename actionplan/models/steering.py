@@ -73,7 +73,7 @@ class Review(models.Model):
         related_name="reviews",
     )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[follow_ups])
 
     class Meta:
         verbose_name = "bilan"
