@@ -44,8 +44,7 @@ def add_party(convention, *, organisation, role):
                 role=role,
                 position=0 if last is None else last + 1,
                 short_name=organisation.designation,
-                requires_deliberation=organisation.is_local_authority
-                and role != PartyRole.PARTNER,
+                requires_deliberation=organisation.is_local_authority and role != PartyRole.PARTNER,
             )
     except IntegrityError as error:  # added meanwhile by someone not waiting for the lock
         raise already from error
