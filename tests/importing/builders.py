@@ -14,7 +14,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-REFERENCE_DIR = Path("/work/shared/reference")
+# The two public reference documents of the domain brief (a Haut-Rhin draft, the PMA
+# convention with the Valentigney deliberation), kept with the tests so that a fresh
+# checkout reads them without the brief beside it.
+REFERENCE_DIR = Path(__file__).resolve().parent / "reference"
 VAL_D_ARGENT = REFERENCE_DIR / "000_45553d8e96312113.txt"
 PMA = REFERENCE_DIR / "003_36c45708fdf00701.txt"
 
