@@ -41,6 +41,14 @@ SERVICE_MARKERS = ("postgres", "worker", "browser")
 _skipped_service_tests = []
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    # Browser journeys last: Playwright keeps an event loop running in the main thread
+    # until the session ends, and pyHanko's signature checks run their own
+    # (asyncio.run), which cannot start inside it.
+    items.sort(key=lambda item: "browser" in item.keywords)
+
+
 def pytest_runtest_logreport(report):
     if (
         os.environ.get("CI_REQUIRE_SERVICES") == "1"

@@ -117,7 +117,14 @@ def broker_app():
     """
     app = Celery("ctg-test-sender", set_as_current=False)
     app.config_from_object("django.conf:settings", namespace="CELERY")
-    app.conf.update(task_always_eager=False, broker_url=REDIS_URL, result_backend=REDIS_URL)
+    # The project keeps no task results (tasks record their outcome in the database);
+    # this test reads them, so it asks for them.
+    app.conf.update(
+        task_always_eager=False,
+        broker_url=REDIS_URL,
+        result_backend=REDIS_URL,
+        task_ignore_result=False,
+    )
     with setup_default_app(app):
         app.set_current()
         yield app

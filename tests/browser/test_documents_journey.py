@@ -28,7 +28,7 @@ def test_adviser_produces_and_downloads_the_draft_convention_pdf(
 
     section = page.locator("#documents-produits")
     expect(section.get_by_text("Aucun document produit pour l'instant.")).to_be_visible()
-    section.get_by_role("button", name="Convention (projet, PDF)").click()
+    section.get_by_role("button", name="Convention – projet en préparation (PDF)").click()
     expect(section.get_by_text("Prêt", exact=True)).to_be_visible(timeout=30_000)
     section.scroll_into_view_if_needed()
     screenshots(page, "documents-01-section")
@@ -36,7 +36,7 @@ def test_adviser_produces_and_downloads_the_draft_convention_pdf(
     with page.expect_download() as download_info:
         section.get_by_role("link", name="Télécharger").first.click()
     download = download_info.value
-    assert download.suggested_filename == "val-d-argent-2026-2030-convention.pdf"
+    assert download.suggested_filename == "convention-val-d-argent-2026-2030-projet.pdf"
     target = tmp_path / download.suggested_filename
     download.save_as(target)
     assert target.read_bytes().startswith(b"%PDF")

@@ -85,7 +85,7 @@ def test_adviser_imports_a_signed_convention_and_prints_it(
     page.go_back()
 
     section = page.locator("#documents-produits")
-    section.get_by_role("button", name=re.compile(r"^Convention \(")).click()
+    section.get_by_role("button", name=re.compile(r"^Convention – texte figé")).click()
     expect(section.get_by_text("Prêt", exact=True)).to_be_visible(timeout=60_000)
     section.scroll_into_view_if_needed()
     screenshots(page, "import-05-documents")
