@@ -45,3 +45,10 @@ class DateField(forms.DateField):
     default_error_messages = {
         "invalid": "Saisissez une date au format jj/mm/aaaa, par exemple 31/12/2026.",
     }
+
+
+def id_or_none(value):
+    """An id typed in a query string or a form, or None when it is not one (a forged value
+    must find no row rather than reach the database as a non-number)."""
+    value = value or ""
+    return int(value) if value.isdigit() and len(value) < 12 else None

@@ -34,6 +34,7 @@ from ctg.concurrency import (
     stored_values,
     version_of,
 )
+from ctg.forms import id_or_none
 
 
 def _draft_plan(request, pk):
@@ -277,21 +278,15 @@ def objective_delete(request, pk, objective_pk):
 # Action sheets
 
 
-def _id_parameter(request, name):
-    """An id from the query string, or None when absent or not an id."""
-    value = request.GET.get(name, "")
-    return int(value) if value.isdigit() and len(value) < 12 else None
-
-
 def _initial_placement(request, convention):
     """Axis and objective proposed by the editor's "add a sheet" links, if they are ours."""
     initial = {}
     objective = Objective.objects.filter(
-        axis__convention=convention, pk=_id_parameter(request, "objectif")
+        axis__convention=convention, pk=id_or_none(request.GET.get("objectif"))
     ).first()
     if objective:
         return {"axis": objective.axis_id, "objective": objective.pk}
-    axis = convention.axes.filter(pk=_id_parameter(request, "axe")).first()
+    axis = convention.axes.filter(pk=id_or_none(request.GET.get("axe"))).first()
     if axis:
         initial["axis"] = axis.pk
     return initial

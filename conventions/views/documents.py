@@ -14,6 +14,7 @@ from conventions.documents import offers, service
 from conventions.documents.signed_copies import accept_signed_copy
 from conventions.documents.signing import SignedCopyRefused
 from conventions.models import Document, DocumentFormat, DocumentKind, DocumentState
+from ctg.forms import id_or_none
 
 MAX_SIGNED_COPY_BYTES = 40 * 1024 * 1024
 QUARTERS = [(0, "Année entière"), (1, "T1"), (2, "T2"), (3, "T3"), (4, "T4")]
@@ -58,12 +59,6 @@ def documents_section(request, pk):
     return render(request, template, context)
 
 
-def _posted_id(request, name):
-    """An id from the form, or 0 (no row) when absent or not an id."""
-    value = request.POST.get(name, "")
-    return int(value) if value.isdigit() and len(value) < 12 else 0
-
-
 def _target(request, convention):
     """The kind asked for and what it is about, checked against the user's rights."""
     kind = request.POST.get("kind", "")
@@ -71,7 +66,7 @@ def _target(request, convention):
         raise Http404
     target = {}
     if kind == DocumentKind.DELIBERATION_DRAFT:
-        party = get_object_or_404(convention.parties, pk=_posted_id(request, "party"))
+        party = get_object_or_404(convention.parties, pk=id_or_none(request.POST.get("party")))
         if not can_record_deliberation(request.user, convention, party):
             raise PermissionDenied("Vous ne pouvez pas préparer la délibération de cette partie.")
         target["party"] = party
@@ -82,10 +77,12 @@ def _target(request, convention):
         raise PermissionDenied("Vous ne pouvez que consulter les documents de cette convention.")
     if kind == DocumentKind.AMENDMENT:
         target["amendment"] = get_object_or_404(
-            convention.amendments, pk=_posted_id(request, "amendment")
+            convention.amendments, pk=id_or_none(request.POST.get("amendment"))
         )
     elif kind == DocumentKind.REVIEW:
-        target["review"] = get_object_or_404(convention.reviews, pk=_posted_id(request, "review"))
+        target["review"] = get_object_or_404(
+            convention.reviews, pk=id_or_none(request.POST.get("review"))
+        )
     elif kind == DocumentKind.FOLLOW_UP_REPORT:
         try:
             year = int(request.POST.get("year", ""))
