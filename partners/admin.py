@@ -205,6 +205,8 @@ class OrganisationAdmin(HistoryAdmin):
     autocomplete_fields = ["epci", "department"]
     show_full_result_count = False
     list_per_page = 50
+    # Unique with the id: the changelist adds no tie-breaker and the index serves the page.
+    ordering = ["search_name", "id"]
     fieldsets = [
         (None, {"fields": ["kind", "name", "epci_kind", "is_active"]}),
         (

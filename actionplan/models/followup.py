@@ -48,8 +48,14 @@ class FollowUp(models.Model):
     achievements = models.TextField("réalisations", blank=True)
     difficulties = models.TextField("difficultés", blank=True)
     next_steps = models.TextField("prochaines étapes", blank=True)
+    # Indexed: the home pages look for the few entries still pending among hundreds of
+    # thousands validated.
     state = models.CharField(
-        "état", max_length=20, choices=FollowUpState.choices, default=FollowUpState.OPEN
+        "état",
+        max_length=20,
+        choices=FollowUpState.choices,
+        default=FollowUpState.OPEN,
+        db_index=True,
     )
     adviser_comment = models.TextField("commentaire du conseiller", blank=True)
     submitted_at = models.DateTimeField("transmis le", null=True, blank=True)
@@ -79,6 +85,8 @@ class FollowUp(models.Model):
         verbose_name = "suivi trimestriel"
         verbose_name_plural = "suivis trimestriels"
         ordering = ["action_sheet", "year", "quarter"]
+        # A quarter across every convention (/suivi/, reminders) without a full scan.
+        indexes = [models.Index(fields=["year", "quarter"], name="follow_up_quarter")]
         constraints = [
             models.UniqueConstraint(
                 fields=["action_sheet", "year", "quarter"],
