@@ -1,8 +1,8 @@
 """What needs attention next, for the home page; a fixed number of queries."""
 
 import datetime
-from collections import Counter
 
+from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 
 from actionplan.followup import current_quarter, quarter_label
@@ -19,24 +19,34 @@ from conventions.models import (
 from conventions.models.deliberation import ADOPTED_OUTCOMES
 
 PENDING_FOLLOW_UP = (FollowUpState.OPEN, FollowUpState.DRAFT, FollowUpState.RETURNED)
-STATUS_ORDER = [
-    "En préparation",
-    "En délibération",
-    "À la signature",
-    "Signée, pas encore en vigueur",
-    "En vigueur",
-    "Échue",
-    "Résiliée",
-]
+PAGE_SIZE = 25
 
 
 def quarter_start(day):
     return datetime.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
 
 
-def status_counts(conventions, today):
-    counts = Counter(c.status_label(today) for c in conventions)
-    return [(label, counts[label]) for label in STATUS_ORDER if counts[label]]
+def status_counts(visible, today):
+    """[(label, count)] by state as people say it (Convention.status_label), one query."""
+    signed = Q(state=ConventionState.SIGNED)
+    buckets = [
+        ("En préparation", Q(state=ConventionState.DRAFT)),
+        ("En délibération", Q(state=ConventionState.IN_DELIBERATION)),
+        ("À la signature", Q(state=ConventionState.SIGNING)),
+        ("Signée, pas encore en vigueur", signed & Q(start_date__gt=today)),
+        ("En vigueur", signed & Q(start_date__lte=today, end_date__gte=today)),
+        ("Échue", signed & Q(end_date__lt=today)),
+        ("Résiliée", Q(state=ConventionState.TERMINATED)),
+    ]
+    # Counted over the visible ids: a chargé's visible conventions are a distinct join.
+    counts = Convention.objects.filter(pk__in=visible.values("pk")).aggregate(
+        **{f"n{index}": Count("pk", filter=bucket[1]) for index, bucket in enumerate(buckets)}
+    )
+    return [
+        (label, counts[f"n{index}"])
+        for index, (label, _) in enumerate(buckets)
+        if counts[f"n{index}"]
+    ]
 
 
 def parties_missing_deliberation(visible):
@@ -95,20 +105,20 @@ def late_follow_ups(visible, today):
     )
 
 
-def build_dashboard(user, today=None):
+def build_dashboard(user, today=None, page_number=None):
+    """The home page's data; an administrator sees every Caf, so every list is bounded."""
     today = today or datetime.date.today()
     visible = Convention.objects.visible_to(user)
-    conventions = list(
-        visible.select_related("caf", "lead_authority").order_by("end_date", "title")
-    )
+    conventions = visible.select_related("caf").order_by("end_date", "title", "pk")
     soon = today + datetime.timedelta(days=365)
+    ending_soon = visible.in_force(today).filter(end_date__lte=soon).order_by("end_date", "title")
     data = {
-        "conventions": conventions,
-        "status_counts": status_counts(conventions, today),
+        "page": Paginator(conventions, PAGE_SIZE).get_page(page_number),
+        "status_counts": status_counts(visible, today),
         "missing_deliberations": list(parties_missing_deliberation(visible)),
         "in_signing": list(conventions_in_signing(visible)),
         "late_follow_ups": list(late_follow_ups(visible, today)),
-        "ending_soon": [c for c in conventions if c.is_in_force(today) and c.end_date <= soon],
+        "ending_soon": list(ending_soon.only("pk", "title", "end_date")),
         "next_meetings": list(
             Meeting.objects.filter(convention__in=visible, date__gte=today)
             .select_related("convention")

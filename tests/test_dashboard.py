@@ -95,3 +95,57 @@ def test_dashboard_query_count_is_constant(client, django_assert_max_num_queries
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(reverse("conventions:home"))
     assert response.status_code == 200
+
+
+def test_home_pages_the_conventions_and_counts_states_in_the_database(client):
+    """An administrator sees 1,300 conventions: the home shows them 25 at a time."""
+    caf = ConventionFactory().caf
+    for number in range(30):
+        ConventionFactory(
+            caf=caf,
+            title=f"CTG {number:02d}",
+            state="signed",
+            start_date=datetime.date(2022, 1, 1),
+            end_date=datetime.date(2026, 12, 31) + datetime.timedelta(days=number),
+        )
+    ConventionFactory(caf=caf, state="signed", start_date=datetime.date(2027, 1, 1))
+    ConventionFactory(
+        caf=caf,
+        state="signed",
+        start_date=datetime.date(2020, 1, 1),
+        end_date=datetime.date(2024, 12, 31),
+    )
+    client.force_login(UserFactory(role=Role.ADMINISTRATOR, organisation=None))
+    home = reverse("conventions:home")
+    first = client.get(home).content.decode()
+    table = first.split('id="titre-mes-conventions"')[1]
+    assert "33 conventions" in table
+    assert "Page 1 sur 2" in first
+    # Nearest end first: the expired one, then CTG 00 ... the page stops at 25 rows.
+    assert "CTG 00" in table and "CTG 23" in table and "CTG 24" not in table
+    second = client.get(home, {"page": 2}).content.decode().split('id="titre-mes-conventions"')[1]
+    assert "CTG 24" in second and "CTG 00" not in second
+    counts = client.get(home).context["status_counts"]
+    assert dict(counts) == {
+        "En préparation": 1,
+        "Signée, pas encore en vigueur": 1,
+        "En vigueur": 30,
+        "Échue": 1,
+    }
+    # Thirty conventions end within a year: ten are named, the others counted.
+    assert "… et 20 autres conventions" in first
+    assert client.get(home, {"page": "x"}).status_code == 200
+
+
+def test_home_of_an_administrator_keeps_its_queries_with_many_cafs(
+    client, django_assert_max_num_queries
+):
+    admin = UserFactory(role=Role.ADMINISTRATOR, organisation=None)
+    frozen_convention()
+    client.force_login(admin)
+    with django_assert_max_num_queries(20) as few:
+        client.get(reverse("conventions:home"))
+    for _ in range(30):
+        frozen_convention()
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(reverse("conventions:home")).status_code == 200
