@@ -3,7 +3,7 @@ import datetime
 import django_filters
 from django.db.models import Q
 
-from conventions.models import Convention, ConventionState, Theme
+from conventions.models import Convention, ConventionState, Party, Theme
 from partners.models import Department, Organisation
 
 STATUS_CHOICES = [
@@ -60,15 +60,22 @@ class ConventionFilter(django_filters.FilterSet):
         )
 
     def search(self, queryset, name, value):
-        words = value.split()
-        for word in words:
-            matching = Convention.objects.filter(
+        """Every word in the title, reference, territory or a party's name.
+
+        A party's name is searched on the organisations' folded names (accents and case
+        ignored) and turned into convention ids by a subquery: no OR over a join, which made
+        PostgreSQL scan every party of every convention.
+        """
+        for word in value.split():
+            parties = Party.objects.filter(
+                organisation__in=Organisation.objects.matching(word)
+            ).values("convention_id")
+            queryset = queryset.filter(
                 Q(title__icontains=word)
                 | Q(reference__icontains=word)
                 | Q(territory_name__icontains=word)
-                | Q(parties__organisation__name__icontains=word)
+                | Q(pk__in=parties)
             )
-            queryset = queryset.filter(pk__in=matching.values("pk"))
         return queryset
 
     def filter_status(self, queryset, name, value):

@@ -142,8 +142,10 @@ def parties_missing_deliberation(convention, amendment=None):
     parties = convention.parties.exclude(role="partner").filter(requires_deliberation=True)
     adopted = {"outcome__in": ADOPTED_OUTCOMES}
     if amendment is None:
-        version = convention.current_version
-        adopted["version"] = version
+        # The current version's id only: its frozen text is not needed to compare.
+        adopted["version_id"] = (
+            convention.versions.order_by("-number").values_list("pk", flat=True).first()
+        )
         adopted["amendment__isnull"] = True
     else:
         adopted["amendment"] = amendment

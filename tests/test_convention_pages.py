@@ -89,3 +89,45 @@ def test_list_filters_by_status_and_query_count_is_constant(client, django_asser
     assert "CTG du Val d&#x27;Argent 2026-2030" in response.content.decode()
     response = client.get(reverse("conventions:list"), {"q": "Argent"})
     assert "1 convention" in response.content.decode()
+
+
+def test_list_counts_parties_of_each_row_and_finds_a_party_without_accents(client):
+    caf_convention = convention_with_parties(3)
+    caf = caf_convention.caf
+    other = convention_with_parties(1)
+    other.caf = caf
+    other.save()
+    commune = caf_convention.parties.filter(role=PartyRole.CO_SIGNATORY).first().organisation
+    commune.name = "Lièpvre"
+    commune.save()
+    client.force_login(UserFactory(role=Role.ADVISER, organisation=caf))
+    rows = {c.pk: c.party_count for c in client.get(reverse("conventions:list")).context["page"]}
+    assert rows == {caf_convention.pk: 3, other.pk: 1}
+    found = client.get(reverse("conventions:list"), {"q": "liepvre"}).context["page"]
+    assert [c.pk for c in found] == [caf_convention.pk]
+    # Every word must match, each in any of the searched places.
+    both = client.get(reverse("conventions:list"), {"q": f"liepvre {caf_convention.reference}"})
+    assert [c.pk for c in both.context["page"]] == [caf_convention.pk]
+    assert not client.get(reverse("conventions:list"), {"q": "liepvre zzz"}).context["page"]
+
+
+def test_detail_page_leaves_the_frozen_texts_in_the_database(client, adviser_of):
+    """A frozen version holds tens of KB of JSON: the detail page shows its number, not it."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from conventions import lifecycle
+
+    convention = convention_with_parties(5)
+    caf = convention.parties.get(role=PartyRole.CAF)
+    caf.signatories.set([RepresentativeFactory(organisation=caf.organisation)])
+    lifecycle.freeze(convention)
+    for party in convention.parties.exclude(role=PartyRole.CAF):
+        DeliberationFactory(party=party, version=convention.current_version)
+    client.force_login(adviser_of(convention))
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("conventions:detail", args=[convention.pk]))
+    assert response.status_code == 200
+    assert "version 1" in response.content.decode().lower()
+    column = '"conventions_conventionversion"."content"'
+    assert [q["sql"] for q in queries if column in q["sql"]] == []

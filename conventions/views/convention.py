@@ -6,7 +6,7 @@ from conventions import lifecycle
 from conventions.access import can_edit, can_record_deliberation, visible_convention
 from conventions.documents.convention import done_at
 from conventions.filters import ConventionFilter
-from conventions.models import Convention, Deliberation, Signature
+from conventions.models import Convention, Deliberation, Party, Signature
 from conventions.views.deliberation import deliberations_open
 
 PAGE_SIZE = 25
@@ -15,12 +15,18 @@ PAGE_SIZE = 25
 def convention_list(request):
     visible = Convention.objects.visible_to(request.user)
     filterset = ConventionFilter(request.GET or None, visible=visible)
-    conventions = (
-        filterset.qs.select_related("caf", "lead_authority__department")
-        .annotate(party_count=Count("parties", distinct=True))
-        .order_by("-start_date", "title")
+    conventions = filterset.qs.select_related("caf", "lead_authority__department").order_by(
+        "-start_date", "title", "pk"
     )
     page = Paginator(conventions, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Parties counted for the page's rows only, once the page is cut.
+    counts = dict(
+        Party.objects.filter(convention__in=[c.pk for c in page.object_list])
+        .values_list("convention")
+        .annotate(n=Count("pk"))
+    )
+    for convention in page.object_list:
+        convention.party_count = counts.get(convention.pk, 0)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -41,7 +47,9 @@ def convention_detail(request, pk):
             "signatories",
             Prefetch(
                 "deliberations",
-                queryset=Deliberation.objects.filter(amendment=None).select_related("version"),
+                queryset=Deliberation.objects.filter(amendment=None)
+                .select_related("version")
+                .defer("version__content"),
             ),
             Prefetch(
                 "signatures",
@@ -51,7 +59,8 @@ def convention_detail(request, pk):
         )
         .order_by("position", "pk")
     )
-    versions = list(convention.versions.order_by("-number"))
+    # The frozen text (tens of KB of JSON each) is never shown here: leave it in the database.
+    versions = list(convention.versions.defer("content").order_by("-number"))
     current_version = versions[0] if versions else None
     signatures = [s for party in parties for s in party.convention_signatures]
     signed_pairs = {(s.party_id, s.representative_id) for s in signatures}
