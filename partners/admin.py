@@ -219,6 +219,7 @@ class OrganisationAdmin(HistoryAdmin):
                     "epci",
                     "population",
                     "population_year",
+                    "early_childhood_competence",
                 ]
             },
         ),

@@ -5,6 +5,7 @@ from django.shortcuts import render
 from conventions import lifecycle
 from conventions.access import can_edit, can_record_deliberation, visible_convention
 from conventions.documents.convention import done_at
+from conventions.early_childhood import territory_facts
 from conventions.filters import ConventionFilter
 from conventions.models import Convention, Deliberation, Party, Signature
 from conventions.views.deliberation import deliberations_open
@@ -83,6 +84,7 @@ def convention_detail(request, pk):
         "articles": convention.articles.order_by("number"),
         "equipment": equipment,
         "steering_instances": convention.steering_instances.all(),
+        "early_childhood": territory_facts(convention),
         "deliberations": deliberations,
         "missing_deliberation": missing_deliberation,
         "signatures": signatures,

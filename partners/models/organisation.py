@@ -167,6 +167,13 @@ class Organisation(models.Model):
         limit_choices_to={"kind": OrganisationKind.EPCI},
         help_text="Une commune appartient au plus à un EPCI.",
     )
+    # Not in the official reference data (the transfer is a council decision): recorded here.
+    early_childhood_competence = models.BooleanField(
+        "compétence petite enfance transférée",
+        default=False,
+        help_text="L'EPCI exerce, à la place de ses communes membres, la compétence d'autorité "
+        "organisatrice de l'accueil du jeune enfant.",
+    )
     address = models.CharField("adresse", max_length=255, blank=True)
     postcode = models.CharField("code postal", max_length=5, blank=True)
     city = models.CharField("ville", max_length=100, blank=True)
@@ -221,6 +228,10 @@ class Organisation(models.Model):
             errors["epci_kind"] = "Seul un EPCI a une nature d'EPCI."
         if self.insee_code and self.kind != OrganisationKind.COMMUNE:
             errors["insee_code"] = "Seule une commune a un code commune INSEE."
+        if self.early_childhood_competence and self.kind != OrganisationKind.EPCI:
+            errors["early_childhood_competence"] = (
+                "Seul un EPCI exerce la compétence petite enfance à la place de ses communes."
+            )
         if (
             self.insee_code
             and self.department_id
