@@ -1,4 +1,7 @@
-"""Copying an action plan into a renewed convention (no follow-up, no values)."""
+"""Copying an action plan in force into a renewed convention or an amendment's working
+copy (no follow-up, no values); a working copy's rows remember their origin."""
+
+from django.db.models import Prefetch
 
 from actionplan.models import (
     ActionSheet,
@@ -10,11 +13,18 @@ from actionplan.models import (
 )
 
 
-def copy_action_plan(old, new, party_map):
+def copy_action_plan(old, new, party_map, *, keep_origin=False):
+    def origin(row):
+        return {"origin": row} if keep_origin else {}
+
     axis_map, objective_map = {}, {}
     for axis in old.axes.prefetch_related("objectives"):
         axis_map[axis.pk] = Axis.objects.create(
-            convention=new, number=axis.number, title=axis.title, description=axis.description
+            convention=new,
+            number=axis.number,
+            title=axis.title,
+            description=axis.description,
+            **origin(axis),
         )
         for objective in axis.objectives.all():
             objective_map[objective.pk] = Objective.objects.create(
@@ -22,9 +32,18 @@ def copy_action_plan(old, new, party_map):
                 number=objective.number,
                 title=objective.title,
                 description=objective.description,
+                **origin(objective),
             )
-    sheets = old.action_sheets.prefetch_related(
-        "themes", "partner_parties", "communes", "fundings", "indicators__targets"
+    # Sheets and indicators closed by an amendment stay with their past.
+    sheets = old.action_sheets.filter(closed_on=None).prefetch_related(
+        "themes",
+        "partner_parties",
+        "communes",
+        "fundings",
+        Prefetch(
+            "indicators",
+            queryset=Indicator.objects.filter(closed_on=None).prefetch_related("targets"),
+        ),
     )
     copied_fields = [
         "number",
@@ -48,6 +67,7 @@ def copy_action_plan(old, new, party_map):
             objective=objective_map.get(sheet.objective_id),
             pilot_party=party_map.get(sheet.pilot_party_id),
             **{field: getattr(sheet, field) for field in copied_fields},
+            **origin(sheet),
         )
         copy.themes.set(sheet.themes.all())
         copy.communes.set(sheet.communes.all())
@@ -77,6 +97,7 @@ def copy_action_plan(old, new, party_map):
                 baseline_date=indicator.baseline_date,
                 periodicity=indicator.periodicity,
                 source=indicator.source,
+                **origin(indicator),
             )
             IndicatorTarget.objects.bulk_create(
                 IndicatorTarget(indicator=new_indicator, value=t.value, text=t.text, date=t.date)

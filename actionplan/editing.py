@@ -33,6 +33,8 @@ def require_plan_draft(convention):
     try:
         require_draft(convention)
     except LifecycleError:
+        if convention.is_working_copy:
+            raise
         raise LifecycleError(
             f"La convention est « {convention.get_state_display()} » : son plan d'actions ne "
             "se modifie qu'en préparation. Rouvrez-la d'abord si elle est en délibération ; "

@@ -8,8 +8,9 @@ from partners.models import Role
 
 
 def visible_convention(user, pk, queryset=None):
+    """By id: an amendment's working copy too, so that the draft editors can change it."""
     queryset = queryset if queryset is not None else Convention.objects.all()
-    return get_object_or_404(queryset.visible_to(user), pk=pk)
+    return get_object_or_404(queryset.visible_to(user, working_copies=True), pk=pk)
 
 
 def editable_convention(user, pk, queryset=None):

@@ -51,7 +51,13 @@ def _require_state(convention, *states, action):
 
 
 def _locked(convention):
-    return Convention.objects.select_for_update().get(pk=convention.pk)
+    locked = Convention.objects.select_for_update().get(pk=convention.pk)
+    if locked.is_working_copy:
+        raise LifecycleError(
+            "Cette page modifie la copie de travail d'un avenant : elle suit l'avenant et ne "
+            "se fige, ne se signe ni ne se résilie seule."
+        )
+    return locked
 
 
 def _sync(target, source):
@@ -140,6 +146,8 @@ def reopen(convention, *, user=None):
 def parties_missing_deliberation(convention, amendment=None):
     """Signatory parties that need an adopted deliberation and have none on the current text."""
     parties = convention.parties.exclude(role="partner").filter(requires_deliberation=True)
+    if amendment is not None:
+        parties = parties.filter(left_on=None)
     adopted = {"outcome__in": ADOPTED_OUTCOMES}
     if amendment is None:
         # The current version's id only: its frozen text is not needed to compare.
@@ -177,6 +185,9 @@ def pending_signatures(convention, amendment=None):
         .prefetch_related("signatories")
         .order_by("position", "pk")
     )
+    if amendment is not None:
+        # A party that left the convention signs no later amendment.
+        parties = parties.filter(left_on=None)
     signed = set(
         Signature.objects.filter(party__convention=convention, amendment=amendment).values_list(
             "party_id", "representative_id"
@@ -448,12 +459,16 @@ def freeze_amendment(amendment, *, user=None):
     _require_amendment_state(locked, AmendmentState.DRAFT, "figer l'avenant")
     if not locked.changes_description.strip():
         raise LifecycleError("Décrivez les modifications apportées avant de figer l'avenant.")
+    from conventions import amendment_plan
+
     snapshot = {
         "convention": locked.convention.reference,
         "number": locked.number,
         "subject": locked.subject,
         "changes": locked.changes_description,
         "effective_date": locked.effective_date,
+        # What the councils deliberate on includes the plan and parties it changes.
+        "plan_and_parties": amendment_plan.difference(locked).as_json(),
     }
     locked.content_hash = content_hash(snapshot)
     locked.frozen_at = timezone.now()
@@ -505,8 +520,12 @@ def record_amendment_signature(amendment, *, party, representative, signed_on, u
         recorded_by=user,
     )
     if not pending_signatures(locked.convention, amendment=locked):
+        from conventions import amendment_plan
+
         locked.state = AmendmentState.SIGNED
         locked.signed_on = locked.signatures.latest("signed_on").signed_on
         locked.save()
+        # Its changes of the plan and the parties take effect with the last signature.
+        amendment_plan.apply(locked)
     amendment.refresh_from_db()
     return signature

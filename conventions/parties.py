@@ -5,7 +5,14 @@ from django.db.models import Max
 from simple_history.utils import bulk_update_with_history
 
 from conventions.lifecycle import LifecycleError
-from conventions.models import Convention, ConventionState, Party, PartyRole
+from conventions.models import (
+    Amendment,
+    AmendmentState,
+    Convention,
+    ConventionState,
+    Party,
+    PartyRole,
+)
 from ctg.concurrency import check_version, instance_version
 
 # What the party page edits, and so what its version covers.
@@ -13,6 +20,16 @@ PARTY_FIELDS = ["role", "short_name", "competences", "requires_deliberation", "s
 
 
 def require_draft(convention):
+    if convention.is_working_copy:
+        # An amendment's working copy follows its amendment's state (amendment_plan.py).
+        if not Amendment.objects.filter(
+            working_copy=convention, state=AmendmentState.DRAFT
+        ).exists():
+            raise LifecycleError(
+                "L'avenant n'est plus en préparation : ses modifications du plan et des "
+                "parties ne se changent plus. Rouvrez-le d'abord."
+            )
+        return
     if convention.state != ConventionState.DRAFT:
         raise LifecycleError(
             f"La convention est « {convention.get_state_display()} » : son texte et ses parties "

@@ -40,6 +40,19 @@ class Indicator(models.Model):
     )
     source = models.CharField("source", max_length=255, blank=True)
 
+    # In an amendment's working copy: the row of the convention it stands for.
+    origin = models.ForeignKey(
+        "self",
+        verbose_name="indicateur d'origine",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    # An indicator an amendment removes keeps its values: it is closed, not deleted.
+    closed_on = models.DateField("clos le", null=True, blank=True)
+
     history = HistoricalRecords()
 
     class Meta:

@@ -16,6 +16,17 @@ class Axis(models.Model):
     title = models.CharField("intitulé", max_length=500)
     description = models.TextField("description", blank=True)
 
+    # In an amendment's working copy: the row of the convention it stands for.
+    origin = models.ForeignKey(
+        "self",
+        verbose_name="axe d'origine",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+
     history = HistoricalRecords()
 
     class Meta:
@@ -43,6 +54,17 @@ class Objective(models.Model):
     number = models.PositiveSmallIntegerField("numéro dans l'axe")
     title = models.CharField("intitulé", max_length=500)
     description = models.TextField("description", blank=True)
+
+    # In an amendment's working copy: the row of the convention it stands for.
+    origin = models.ForeignKey(
+        "self",
+        verbose_name="objectif d'origine",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
 
     history = HistoricalRecords()
 
@@ -124,6 +146,22 @@ class ActionSheet(models.Model):
     )
     territory = models.CharField("territoire concerné", max_length=255, blank=True)
 
+    # In an amendment's working copy: the row of the convention it stands for.
+    origin = models.ForeignKey(
+        "self",
+        verbose_name="fiche d'origine",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    # Set when an amendment adds or closes the sheet: the plan in force in a quarter is
+    # the sheets started by its end and not closed by its start; a closed sheet keeps
+    # its past follow-up.
+    started_on = models.DateField("en vigueur à compter du", null=True, blank=True)
+    closed_on = models.DateField("close le", null=True, blank=True)
+
     history = HistoricalRecords(m2m_fields=[themes, partner_parties, communes])
 
     class Meta:
@@ -131,9 +169,11 @@ class ActionSheet(models.Model):
         verbose_name_plural = "fiches actions"
         ordering = ["convention", "number"]
         constraints = [
+            # A closed sheet keeps its number; a sheet added by the amendment may reuse it.
             models.UniqueConstraint(
                 fields=["convention", "number"],
-                name="unique_action_sheet_number",
+                condition=models.Q(closed_on__isnull=True),
+                name="unique_open_action_sheet_number",
                 violation_error_message="Ce numéro de fiche existe déjà dans la convention.",
             )
         ]

@@ -32,6 +32,18 @@ class Amendment(models.Model):
     frozen_at = models.DateTimeField("texte figé le", null=True, blank=True)
     content_hash = models.CharField("empreinte SHA-256", max_length=64, blank=True)
     signed_on = models.DateField("signé le", null=True, blank=True)
+    working_copy = models.OneToOneField(
+        "conventions.Convention",
+        verbose_name="copie de travail du plan et des parties",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="working_copy_of",
+    )
+    # What the amendment changed in the plan and the parties, kept once applied
+    # (amendment_plan.Difference.as_json): the working copy is then gone.
+    applied_changes = models.JSONField("modifications appliquées", null=True, blank=True)
     created_at = models.DateTimeField("créé le", auto_now_add=True)
 
     history = HistoricalRecords(excluded_fields=["created_at"])

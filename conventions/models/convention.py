@@ -45,10 +45,16 @@ class TerminationMode(models.TextChoices):
 
 
 class ConventionQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Conventions a user may read: their Caf's, or those their organisation is party to."""
+    def visible_to(self, user, *, working_copies=False):
+        """Conventions a user may read: their Caf's, or those their organisation is party to.
+
+        An amendment's working copy (conventions/amendment_plan.py) is never listed; the
+        pages that edit it by id ask for it with `working_copies=True`.
+        """
         if not user.is_authenticated:
             return self.none()
+        if not working_copies:
+            self = self.filter(is_working_copy=False)
         if user.is_administrator:
             return self
         if not user.organisation_id:
@@ -71,6 +77,7 @@ class ConventionQuerySet(models.QuerySet):
         """Conventions a user may change: administrators all, advisers their Caf's."""
         if not user.is_authenticated:
             return self.none()
+        self = self.filter(is_working_copy=False)
         if user.is_administrator:
             return self
         if user.is_adviser and user.organisation_id:
@@ -164,6 +171,12 @@ class Convention(models.Model):
     termination_notice_on = models.DateField("notifiée le", null=True, blank=True)
     terminated_on = models.DateField("résiliée à compter du", null=True, blank=True)
     termination_reason = models.TextField("motif de la résiliation", blank=True)
+
+    # The plan and parties an amendment proposes, edited with the ordinary draft editors
+    # and applied to the convention when the amendment is signed (amendment_plan.py).
+    is_working_copy = models.BooleanField(
+        "copie de travail d'un avenant", default=False, editable=False
+    )
 
     created_at = models.DateTimeField("créée le", auto_now_add=True)
     created_by = models.ForeignKey(

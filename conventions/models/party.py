@@ -49,6 +49,19 @@ class Party(models.Model):
         help_text="L'organe délibérant doit approuver la convention avant la signature.",
     )
 
+    # In an amendment's working copy: the party of the convention it stands for.
+    origin = models.ForeignKey(
+        "self",
+        verbose_name="partie d'origine",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    joined_on = models.DateField("partie à compter du", null=True, blank=True, editable=False)
+    left_on = models.DateField("a quitté la convention le", null=True, blank=True, editable=False)
+
     history = HistoricalRecords(m2m_fields=[signatories])
 
     class Meta:

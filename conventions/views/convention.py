@@ -1,13 +1,14 @@
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
-from django.shortcuts import render
+from django.http import Http404
+from django.shortcuts import redirect, render
 
 from conventions import lifecycle
 from conventions.access import can_edit, can_record_deliberation, visible_convention
 from conventions.documents.convention import done_at
 from conventions.early_childhood import territory_facts
 from conventions.filters import ConventionFilter
-from conventions.models import Convention, Deliberation, Party, Signature
+from conventions.models import Amendment, Convention, Deliberation, Party, Signature
 from conventions.views.deliberation import deliberations_open
 
 PAGE_SIZE = 25
@@ -42,6 +43,11 @@ def convention_detail(request, pk):
         "caf", "lead_authority", "template", "predecessor", "created_by", "source_import"
     ).prefetch_related("themes")
     convention = visible_convention(request.user, pk, queryset)
+    if convention.is_working_copy:
+        amendment = Amendment.objects.filter(working_copy=convention).first()
+        if amendment is None:
+            raise Http404
+        return redirect("conventions:amendment", amendment.convention_id, amendment.number)
     parties = list(
         convention.parties.select_related("organisation__department")
         .prefetch_related(

@@ -1,0 +1,213 @@
+"""An amendment that changes the plan and the parties: working copy, difference, signature."""
+
+import datetime
+
+import pytest
+import time_machine
+
+from actionplan import editing
+from actionplan.models import ActionSheet, FollowUp, Indicator, IndicatorValue
+from conventions import amendment_plan, lifecycle, parties
+from conventions.access import visible_convention
+from conventions.lifecycle import LifecycleError
+from conventions.models import AmendmentState, Convention, Party, PartyRole
+from partners.models import Role
+from tests.factories import (
+    ActionSheetFactory,
+    ArticleFactory,
+    AxisFactory,
+    ConventionFactory,
+    DeliberationFactory,
+    IndicatorFactory,
+    OrganisationFactory,
+    PartyFactory,
+    RepresentativeFactory,
+    UserFactory,
+    caf_party,
+)
+
+pytestmark = pytest.mark.django_db
+
+TODAY = datetime.date(2026, 11, 20)
+EFFECTIVE = datetime.date(2027, 1, 1)
+
+
+@pytest.fixture(autouse=True)
+def _today():
+    with time_machine.travel(datetime.datetime(2026, 11, 20, 10, 0), tick=False):
+        yield
+
+
+def sign(convention, amendment=None):
+    for party, person in lifecycle.pending_signatures(convention, amendment=amendment):
+        if amendment is None:
+            lifecycle.record_signature(
+                convention, party=party, representative=person, signed_on=TODAY
+            )
+        else:
+            lifecycle.record_amendment_signature(
+                amendment, party=party, representative=person, signed_on=TODAY
+            )
+
+
+@pytest.fixture
+def signed():
+    """A signed convention, three sheets; sheets 1 and 2 followed in 2026."""
+    convention = ConventionFactory(title="CTG du Val d'Argent 2026-2030")
+    caf_party(convention)
+    lead = PartyFactory(
+        convention=convention, organisation=convention.lead_authority, role=PartyRole.LEAD
+    )
+    lead.signatories.set([RepresentativeFactory(organisation=lead.organisation)])
+    leaving = PartyFactory(convention=convention, organisation=OrganisationFactory(name="Lièpvre"))
+    leaving.signatories.set([RepresentativeFactory(organisation=leaving.organisation)])
+    ArticleFactory(convention=convention)
+    axis = AxisFactory(convention=convention, number=1, title="Petite enfance")
+    first = ActionSheetFactory(axis=axis, number=1, title="Guichet unique petite enfance")
+    second = ActionSheetFactory(axis=axis, number=2, title="Accueil des enfants handicapés")
+    ActionSheetFactory(axis=axis, number=3, title="Séjours de vacances")
+    indicator = IndicatorFactory(action_sheet=first, label="Demandes reçues au guichet")
+    for sheet in (first, second):
+        follow_up = FollowUp.objects.create(
+            action_sheet=sheet,
+            year=2026,
+            quarter=3,
+            state="validated",
+            progress=40,
+            status="in_progress",
+        )
+    IndicatorValue.objects.create(
+        indicator=indicator, follow_up=follow_up, year=2026, quarter=3, value=12
+    )
+    lifecycle.freeze(convention)
+    for party in convention.parties.filter(requires_deliberation=True):
+        DeliberationFactory(party=party, version=convention.current_version)
+    lifecycle.start_signing(convention)
+    sign(convention)
+    convention.refresh_from_db()
+    assert convention.state == "signed"
+    return convention
+
+
+def amended(convention):
+    """Sheet 1 retitled with a new indicator, sheets 2 and 3 out, sheet 4 added; Lièpvre
+    leaves and Sainte-Croix-aux-Mines joins."""
+    amendment = lifecycle.amend(
+        convention, subject="Révision du plan d'actions", effective_date=EFFECTIVE
+    )
+    copy = amendment_plan.start(amendment)
+    sheets = {s.number: s for s in copy.action_sheets.all()}
+    sheets[1].title = "Guichet unique petite enfance et parentalité"
+    sheets[1].save()
+    Indicator.objects.create(action_sheet=sheets[1], label="Familles accompagnées")
+    editing.delete_action_sheet(sheets[3])
+    editing.delete_action_sheet(ActionSheet.objects.get(pk=sheets[2].pk))
+    ActionSheet.objects.create(
+        convention=copy,
+        axis=copy.axes.get(),
+        number=2,
+        title="Inclusion numérique des familles",
+    )
+    parties.remove_party(copy.parties.get(organisation__name="Lièpvre"))
+    joining = parties.add_party(
+        copy, organisation=OrganisationFactory(name="Sainte-Croix-aux-Mines"), role="co_signatory"
+    )
+    joining.signatories.set([RepresentativeFactory(organisation=joining.organisation)])
+    return amendment
+
+
+def test_the_working_copy_is_edited_but_never_listed(signed):
+    amendment = amended(signed)
+    copy = amendment.working_copy
+    adviser = UserFactory(role=Role.ADVISER, organisation=signed.caf)
+    assert list(Convention.objects.visible_to(adviser)) == [signed]
+    assert list(Convention.objects.editable_by(adviser)) == [signed]
+    assert visible_convention(adviser, copy.pk) == copy
+    with pytest.raises(LifecycleError, match="copie de travail d'un avenant"):
+        lifecycle.freeze(copy)
+    # Starting again gives the same copy.
+    assert amendment_plan.start(amendment) == copy
+
+
+def test_the_difference_says_what_was_and_what_becomes(signed):
+    amendment = amended(signed)
+    difference = amendment_plan.difference(amendment)
+    parties_changes = {(c.kind, c.subject) for c in difference.parties}
+    assert parties_changes == {("left", "Lièpvre"), ("joined", "Sainte-Croix-aux-Mines")}
+    sheets = {c.subject: c for c in difference.sheets}
+    changed = sheets["Fiche action 1 : Guichet unique petite enfance"]
+    assert changed.kind == "changed"
+    assert (
+        "intitulé",
+        "Guichet unique petite enfance",
+        "Guichet unique petite enfance et parentalité",
+    ) in changed.lines
+    assert ("indicateur ajouté", "—", "Familles accompagnées") in changed.lines
+    # Followed, sheet 2 is closed with its past; never followed, sheet 3 simply goes.
+    assert sheets["Fiche action 2 : Accueil des enfants handicapés"].kind == "closed"
+    assert sheets["Fiche action 3 : Séjours de vacances"].kind == "removed"
+    assert sheets["Fiche action 2 : Inclusion numérique des familles"].kind == "added"
+
+
+def test_signing_the_amendment_applies_it_in_one_go_and_keeps_the_follow_up(signed):
+    amendment = amended(signed)
+    before = amendment_plan.difference(amendment).as_json()
+    amendment.changes_description = "Annexe 3 révisée ; entrée et sortie de communes."
+    amendment.save()
+    lifecycle.freeze_amendment(amendment)
+    copy = amendment.working_copy
+    with pytest.raises(LifecycleError, match="plus en préparation"):
+        editing.delete_action_sheet(copy.action_sheets.first())
+    for party in lifecycle.parties_missing_deliberation(signed, amendment):
+        DeliberationFactory(party=party, amendment=amendment)
+    lifecycle.start_amendment_signing(amendment)
+    sign(signed, amendment)
+    amendment.refresh_from_db()
+    assert amendment.state == AmendmentState.SIGNED
+
+    plan = {s.title: s for s in signed.action_sheets.all()}
+    kept = plan["Guichet unique petite enfance et parentalité"]
+    assert (kept.number, kept.closed_on, kept.started_on) == (1, None, None)
+    assert kept.follow_ups.count() == 1
+    assert sorted(i.label for i in kept.indicators.all()) == [
+        "Demandes reçues au guichet",
+        "Familles accompagnées",
+    ]
+    assert kept.indicators.get(label="Demandes reçues au guichet").values.count() == 1
+    closed = plan["Accueil des enfants handicapés"]
+    assert (closed.number, closed.closed_on) == (2, EFFECTIVE)
+    assert closed.follow_ups.count() == 1
+    added = plan["Inclusion numérique des familles"]
+    assert (added.number, added.started_on, added.closed_on) == (2, EFFECTIVE, None)
+    assert "Séjours de vacances" not in plan
+    assert Party.objects.get(convention=signed, organisation__name="Lièpvre").left_on == EFFECTIVE
+    joined = Party.objects.get(convention=signed, organisation__name="Sainte-Croix-aux-Mines")
+    assert joined.joined_on == EFFECTIVE and joined.signatories.count() == 1
+    # The working copy is gone; what changed stays readable on the amendment.
+    assert amendment.working_copy is None
+    assert not Convention.objects.filter(is_working_copy=True).exists()
+    assert amendment_plan.difference(amendment).as_json() == before
+
+
+def test_a_party_that_left_signs_no_later_amendment(signed):
+    amendment = amended(signed)
+    amendment.changes_description = "Sortie de Lièpvre."
+    amendment.save()
+    lifecycle.freeze_amendment(amendment)
+    for party in lifecycle.parties_missing_deliberation(signed, amendment):
+        DeliberationFactory(party=party, amendment=amendment)
+    lifecycle.start_amendment_signing(amendment)
+    sign(signed, amendment)
+    second = lifecycle.amend(signed, subject="Deuxième avenant")
+    signing = {p.organisation.name for p, _ in lifecycle.pending_signatures(signed, second)}
+    assert "Lièpvre" not in signing and "Sainte-Croix-aux-Mines" in signing
+
+
+def test_discarding_the_working_copy_leaves_the_convention_as_it_was(signed):
+    amendment = amended(signed)
+    amendment_plan.discard(amendment)
+    amendment.refresh_from_db()
+    assert amendment.working_copy is None and not amendment.changes_action_plan
+    assert not Convention.objects.filter(is_working_copy=True).exists()
+    assert signed.action_sheets.count() == 3
+    assert not amendment_plan.difference(amendment)
