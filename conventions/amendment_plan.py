@@ -169,7 +169,7 @@ def start(amendment, *, user=None):
 
 
 @transaction.atomic
-def discard(amendment):
+def discard(amendment, *, user=None):
     """Drop the working copy: the amendment no longer changes the plan nor the parties."""
     given, amendment = amendment, Amendment.objects.select_for_update().get(pk=amendment.pk)
     _require_draft(amendment)

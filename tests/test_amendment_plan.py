@@ -211,3 +211,40 @@ def test_discarding_the_working_copy_leaves_the_convention_as_it_was(signed):
     assert not Convention.objects.filter(is_working_copy=True).exists()
     assert signed.action_sheets.count() == 3
     assert not amendment_plan.difference(amendment)
+
+
+def test_the_amendment_page_starts_shows_and_discards_the_changes(client, signed):
+    from django.urls import reverse
+
+    adviser = UserFactory(role=Role.ADVISER, organisation=signed.caf)
+    outsider = UserFactory(role=Role.ADVISER, organisation=OrganisationFactory(as_caf=True))
+    amendment = lifecycle.amend(signed, subject="Révision du plan d'actions")
+    page = reverse("conventions:amendment", args=[signed.pk, amendment.number])
+    start = reverse(
+        "conventions:amendment_transition", args=[signed.pk, amendment.number, "modifier-le-plan"]
+    )
+    client.force_login(outsider)
+    assert client.post(start).status_code == 404
+    client.force_login(adviser)
+    assert client.post(start).status_code == 302
+    amendment.refresh_from_db()
+    copy = amendment.working_copy
+    assert "Aucune modification pour l'instant" in client.get(page).content.decode()
+    # The ordinary editors open on the copy; its own page leads back to the amendment.
+    assert client.get(reverse("actionplan:plan_edit", args=[copy.pk])).status_code == 200
+    assert client.get(reverse("conventions:parties", args=[copy.pk])).status_code == 200
+    assert client.get(reverse("conventions:detail", args=[copy.pk])).url == page
+    sheet = copy.action_sheets.get(number=3)
+    editing.delete_action_sheet(sheet)
+    shown = client.get(page).content.decode()
+    assert "Suppression</strong> : Fiche action 3 : Séjours de vacances" in shown
+    client.force_login(outsider)
+    assert client.get(reverse("actionplan:plan_edit", args=[copy.pk])).status_code == 404
+    client.force_login(adviser)
+    discard = reverse(
+        "conventions:amendment_transition",
+        args=[signed.pk, amendment.number, "abandonner-le-plan"],
+    )
+    client.post(discard)
+    assert not Convention.objects.filter(pk=copy.pk).exists()
+    assert signed.action_sheets.count() == 3

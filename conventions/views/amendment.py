@@ -6,7 +6,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from conventions import lifecycle
+from conventions import amendment_plan, lifecycle
 from conventions.access import (
     can_edit,
     can_record_deliberation,
@@ -20,6 +20,15 @@ from conventions.views.lifecycle import signature_page
 from ctg.concurrency import StaleVersion, add_version_field, form_version, refused, save_form
 
 AMENDMENT_TRANSITIONS = {
+    "modifier-le-plan": (
+        amendment_plan.start,
+        "La copie de travail du plan d'actions et des parties est prête : modifiez-la, "
+        "l'avenant en montre la différence.",
+    ),
+    "abandonner-le-plan": (
+        amendment_plan.discard,
+        "Les modifications du plan d'actions et des parties sont abandonnées.",
+    ),
     "figer": (lifecycle.freeze_amendment, "L'avenant est figé : il peut être délibéré."),
     "rouvrir": (lifecycle.reopen_amendment, "L'avenant est de nouveau en préparation."),
     "mettre-a-la-signature": (
@@ -52,10 +61,17 @@ def amendment_detail(request, pk, number):
         )
         .order_by("position", "pk")
     )
+    # A party that left through an earlier amendment has no part in this one.
+    parties = [
+        p
+        for p in parties
+        if p.left_on is None or p.amendment_signatures or p.amendment_deliberations
+    ]
     context = {
         "convention": convention,
         "amendment": amendment,
         "parties": parties,
+        "difference": amendment_plan.difference(amendment),
         "can_edit": can_edit(request.user, convention),
         "recordable": {
             p.pk for p in parties if can_record_deliberation(request.user, convention, p)
