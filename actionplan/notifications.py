@@ -1,8 +1,10 @@
 """E-mails about the quarterly follow-up, each sent once to each person.
 
-Two kinds (NoticeKind): when a quarter opens, the chargés de coopération of
+Three kinds (NoticeKind): when a quarter opens, the chargés de coopération of
 the parties are told what to fill in; when its entries are still not submitted
-FOLLOWUP_REMINDER_DAYS days after the quarter's last day, they get one reminder.
+FOLLOWUP_REMINDER_DAYS days before their deadline (deadlines.py), they get one
+reminder; once the deadline has passed, the Caf's advisers are told the entries
+still missing.
 
 Two more follow each entry: when entries are transmitted, the Caf's advisers
 get one e-mail listing the entries of the quarter transmitted together; when an
@@ -36,18 +38,20 @@ from conventions import inbox
 from conventions.models import Convention, Party
 from partners.models import Role, SentEmail, User
 
-from .followup import PENDING_STATES, quarter_bounds, quarter_label
+from . import deadlines
+from .followup import PENDING_STATES, quarter_label
 from .models import FollowUp, FollowUpNotice, FollowUpState, NoticeKind
 
 TEMPLATES = {
     NoticeKind.OPENING: "actionplan/email/quarter_opened",
     NoticeKind.REMINDER: "actionplan/email/quarter_reminder",
+    NoticeKind.MISSING: "actionplan/email/quarter_missing",
 }
 
 
 def _entries(kind, year, quarter):
     entries = FollowUp.objects.filter(year=year, quarter=quarter)
-    if kind == NoticeKind.REMINDER:
+    if kind in (NoticeKind.REMINDER, NoticeKind.MISSING):
         entries = entries.filter(state__in=PENDING_STATES)
     return entries
 
@@ -56,26 +60,28 @@ def _cooperation_users():
     return User.objects.filter(role=Role.COOPERATION, is_active=True).exclude(email="")
 
 
+def _recipients(kind, convention):
+    """Who this kind of e-mail goes to: the Caf's advisers for missing entries, the
+    chargés de coopération of the parties otherwise. `convention` may be an OuterRef."""
+    if kind == NoticeKind.MISSING:
+        cafs = Convention.objects.filter(pk=convention).values("caf_id")
+        return User.objects.filter(
+            role=Role.ADVISER, is_active=True, organisation_id__in=cafs
+        ).exclude(email="")
+    parties = Party.objects.filter(convention_id=convention).values("organisation_id")
+    return _cooperation_users().filter(organisation_id__in=parties)
+
+
 def pending_recipients(kind, convention_id, year, quarter):
-    """The chargés de coopération of the convention who have not had this e-mail yet."""
+    """The people this e-mail of the convention is for who have not had it yet."""
     sent = FollowUpNotice.objects.filter(
         kind=kind, convention_id=convention_id, year=year, quarter=quarter, recipient=OuterRef("pk")
     )
-    return (
-        _cooperation_users()
-        .filter(
-            organisation_id__in=Party.objects.filter(convention_id=convention_id).values(
-                "organisation_id"
-            )
-        )
-        .exclude(Exists(sent))
-        .order_by("pk")
-    )
+    return _recipients(kind, convention_id).exclude(Exists(sent)).order_by("pk")
 
 
 def conventions_to_notify(kind, year, quarter):
     """Ids of the conventions with entries concerned and someone still to tell; one query."""
-    parties = Party.objects.filter(convention_id=OuterRef(OuterRef("pk"))).values("organisation_id")
     sent = FollowUpNotice.objects.filter(
         kind=kind,
         convention_id=OuterRef(OuterRef("pk")),
@@ -83,7 +89,7 @@ def conventions_to_notify(kind, year, quarter):
         quarter=quarter,
         recipient=OuterRef("pk"),
     )
-    unsent = _cooperation_users().filter(organisation_id__in=parties).exclude(Exists(sent))
+    unsent = _recipients(kind, OuterRef(OuterRef("pk"))).exclude(Exists(sent))
     concerned = _entries(kind, year, quarter).filter(action_sheet__convention=OuterRef("pk"))
     return list(
         Convention.objects.filter(Exists(concerned), Exists(unsent))
@@ -131,7 +137,7 @@ def _message(kind, convention, year, quarter, entries, user):
         "convention": convention,
         "recipient": user,
         "period": quarter_label(year, quarter),
-        "due": quarter_bounds(year, quarter)[1],
+        "due": deadlines.deadline(year, quarter),
         "entries": entries,
         "url": follow_up_url(convention, year, quarter),
     }

@@ -9,15 +9,15 @@ The e-mail tasks are enqueued once the transaction that found the work has
 committed, so that a worker never looks for rows it cannot see yet.
 """
 
+import datetime
 import smtplib
 from functools import partial
 
 from celery import shared_task
-from django.conf import settings
 from django.db import OperationalError, transaction
 from django.utils import timezone
 
-from . import followup, notifications
+from . import deadlines, followup, notifications
 from .models import NoticeKind
 
 # Only a lost or refused database connection is worth retrying; any other error
@@ -34,7 +34,11 @@ MAIL_RETRY_ON = {
 
 def _enqueue_notices(kind, year, quarter):
     """One e-mail task per convention with someone to tell, sent after commit."""
-    task = send_opening_emails if kind == NoticeKind.OPENING else send_reminder_emails
+    task = {
+        NoticeKind.OPENING: send_opening_emails,
+        NoticeKind.REMINDER: send_reminder_emails,
+        NoticeKind.MISSING: send_missing_emails,
+    }[kind]
     conventions = notifications.conventions_to_notify(kind, year, quarter)
     for convention_id in conventions:
         transaction.on_commit(partial(task.delay, convention_id, year, quarter))
@@ -54,22 +58,38 @@ def open_quarter_task(year: int, quarter: int) -> int:
     return _open(year, quarter)
 
 
+def _today(today):
+    """The day a daily task works for: today (local time) unless given, as an ISO date."""
+    return datetime.date.fromisoformat(today) if today else timezone.localdate()
+
+
 @shared_task(**RETRY_ON)
-def open_current_quarter() -> int:
+def open_current_quarter(today: str | None = None) -> int:
     """Open the follow-up entries of today's quarter (local time), for the beat schedule."""
-    year, quarter = followup.current_quarter(timezone.localdate())
+    year, quarter = followup.current_quarter(_today(today))
     return _open(year, quarter)
 
 
 @shared_task(**RETRY_ON)
-def send_follow_up_reminders() -> int:
-    """Daily: enqueue the reminders of the quarter now FOLLOWUP_REMINDER_DAYS days late.
+def send_follow_up_reminders(today: str | None = None) -> int:
+    """Daily: enqueue the reminders of the quarter whose deadline is near (deadlines.py).
 
     Returns the number of conventions with someone to remind.
     """
-    year, quarter = followup.reminder_quarter(timezone.localdate(), settings.FOLLOWUP_REMINDER_DAYS)
+    due = deadlines.quarter_to_remind(_today(today))
+    if due is None:
+        return 0
     with transaction.atomic():
-        return _enqueue_notices(NoticeKind.REMINDER, year, quarter)
+        return _enqueue_notices(NoticeKind.REMINDER, *due)
+
+
+@shared_task(**RETRY_ON)
+def notify_missing_follow_ups(today: str | None = None) -> int:
+    """Daily: tell the advisers the entries still missing of the last quarter past its
+    deadline. Returns the number of conventions with someone to tell."""
+    year, quarter = deadlines.quarter_past_deadline(_today(today))
+    with transaction.atomic():
+        return _enqueue_notices(NoticeKind.MISSING, year, quarter)
 
 
 @shared_task(**MAIL_RETRY_ON)
@@ -82,6 +102,12 @@ def send_opening_emails(convention_id: int, year: int, quarter: int) -> int:
 def send_reminder_emails(convention_id: int, year: int, quarter: int) -> int:
     """Remind them of the entries still not submitted; once each per quarter."""
     return notifications.send_notices(NoticeKind.REMINDER, convention_id, year, quarter)
+
+
+@shared_task(**MAIL_RETRY_ON)
+def send_missing_emails(convention_id: int, year: int, quarter: int) -> int:
+    """Tell the Caf's advisers the entries missing after the deadline; once each per quarter."""
+    return notifications.send_notices(NoticeKind.MISSING, convention_id, year, quarter)
 
 
 @shared_task(**MAIL_RETRY_ON)

@@ -9,8 +9,8 @@ as its work is done: nothing is stored, nothing to tick off.
   and waiting for validation (by convention and quarter), parties of a
   convention in deliberation without an adopted deliberation, conventions in
   signing, the current quarter not opened for a convention in force, quarters
-  whose entries are still not transmitted FOLLOWUP_REMINDER_DAYS days after
-  their end, conventions ending within 12 months without a renewal started,
+  whose entries are still not transmitted after their deadline
+  (actionplan/deadlines.py), conventions ending within 12 months without a renewal started,
   steering meetings of the past year without minutes.
 - An administrator: the same, nationally, at most LIMIT lines of each kind.
 - A chargé de coopération (their organisation's conventions): the quarters to
@@ -26,18 +26,17 @@ navbar, from the very same querysets, so the badge and the page always agree.
 import datetime
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from actionplan import deadlines
 from actionplan.followup import (
     PENDING_STATES,
     current_quarter,
     quarter_bounds,
     quarter_label,
-    reminder_quarter,
 )
 from actionplan.models import ActionSheet, FollowUp, FollowUpState, Meeting, MeetingKind
 from conventions.dashboard import conventions_in_signing, parties_missing_deliberation
@@ -208,7 +207,7 @@ def _quarters_to_open(scope, today):
 
 
 def _late(scope, today):
-    year, quarter = reminder_quarter(today, settings.FOLLOWUP_REMINDER_DAYS)
+    year, quarter = deadlines.quarter_past_deadline(today)
     late = Q(year__lt=year) | Q(year=year, quarter__lte=quarter)
     rows = (
         FollowUp.objects.filter(late, state__in=PENDING_STATES, action_sheet__convention__in=scope)
@@ -224,7 +223,7 @@ def _late(scope, today):
             f"{_quarter_title(row)} : {n} {_plural(n, 'action')} non {_plural(n, 'transmise')}",
             _followup_url(row["action_sheet__convention"], row["year"], row["quarter"]),
             count=n,
-            due=quarter_bounds(row["year"], row["quarter"])[1],
+            due=deadlines.deadline(row["year"], row["quarter"]),
         )
 
     return rows, task
@@ -302,7 +301,7 @@ def _to_fill(scope, today):
             f"{_quarter_title(row)} : {n} {_plural(n, 'action')} à renseigner et transmettre",
             _followup_url(row["action_sheet__convention"], row["year"], row["quarter"]),
             count=n,
-            due=quarter_bounds(row["year"], row["quarter"])[1],
+            due=deadlines.deadline(row["year"], row["quarter"]),
         )
 
     return rows, task
@@ -336,7 +335,7 @@ def _sent_back(scope, today):
                 row["quarter"],
                 anchor=f"action-{row['action_sheet__number']}",
             ),
-            due=quarter_bounds(row["year"], row["quarter"])[1],
+            due=deadlines.deadline(row["year"], row["quarter"]),
             comment=row["adviser_comment"],
         )
 

@@ -251,6 +251,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "actionplan.tasks.send_follow_up_reminders",
         "schedule": crontab(hour=6, minute=30),
     },
+    # Once the deadline has passed: the advisers learn what is still missing, once.
+    "notify-missing-follow-ups": {
+        "task": "actionplan.tasks.notify_missing_follow_ups",
+        "schedule": crontab(hour=6, minute=45),
+    },
     # For those who chose it: what was transmitted or sent back since yesterday's digest.
     "send-daily-digests": {
         "task": "actionplan.tasks.send_daily_digests",
@@ -262,8 +267,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 120.0,
     },
 }
-# Days after a quarter's last day before its unsubmitted follow-up is reminded, once.
-FOLLOWUP_REMINDER_DAYS = env.int("FOLLOWUP_REMINDER_DAYS", default=15)
+# A quarter's follow-up is due this many days after its last day; its chargés de
+# coopération are reminded FOLLOWUP_REMINDER_DAYS days before (actionplan/deadlines.py).
+FOLLOWUP_DEADLINE_DAYS = env.int("FOLLOWUP_DEADLINE_DAYS", default=30)
+FOLLOWUP_REMINDER_DAYS = env.int("FOLLOWUP_REMINDER_DAYS", default=10)
 # Absolute links in e-mails sent by tasks, which have no request to build them from.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 

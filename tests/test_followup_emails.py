@@ -18,7 +18,12 @@ from django.db import transaction
 
 from actionplan import followup, notifications
 from actionplan.models import FollowUp, FollowUpNotice, FollowUpState, NoticeKind
-from actionplan.tasks import open_current_quarter, send_daily_digests, send_follow_up_reminders
+from actionplan.tasks import (
+    notify_missing_follow_ups,
+    open_current_quarter,
+    send_daily_digests,
+    send_follow_up_reminders,
+)
 from ctg.celery import app as celery_app
 from partners.models import Role, SentEmail
 from tests.factories import UserFactory
@@ -73,7 +78,8 @@ def test_opening_mails_each_cooperation_officer_of_the_parties_once_per_quarter(
     message = mailoutbox[0]
     assert message.subject == f"Suivi trimestriel T1 2026 à renseigner – {setting.convention.title}"
     assert "2 actions à renseigner" in message.body
-    assert "au plus tard le 31 mars 2026" in message.body
+    # Due 30 days after the quarter's end (FOLLOWUP_DEADLINE_DAYS).
+    assert "au plus tard le 30 avril 2026" in message.body
     url = f"{settings.SITE_URL}/conventions/{setting.convention.pk}/suivi/2026/T1/"
     assert url in message.body
     assert "&#x27;" not in message.body
@@ -107,25 +113,27 @@ def test_a_cooperation_officer_added_later_gets_the_opening_mail_next_morning(
     assert recipients(mailoutbox) == [newcomer.email]
 
 
-def test_reminder_goes_once_to_those_late_after_the_configured_days(setting, mailoutbox, run):
+def test_reminder_goes_once_to_those_late_before_the_deadline(setting, mailoutbox, run):
     with at(2026, 1, 2, 6, 0):
         run(open_current_quarter)
     first, second = FollowUp.objects.filter(year=2026, quarter=1).order_by("action_sheet__number")
     followup.save_entry(setting.users["cooperation"], first, 0, entry_data(), submit=True)
     mailoutbox.clear()
 
-    with at(2026, 4, 14, 6, 30):  # 14 days after the quarter's end: not yet
+    # Due on 30 April; reminded from ten days before (FOLLOWUP_REMINDER_DAYS).
+    with at(2026, 4, 19, 6, 30):
         assert run(send_follow_up_reminders) == 0
-    with at(2026, 4, 15, 6, 30):
+    with at(2026, 4, 20, 6, 30):
         assert run(send_follow_up_reminders) == 1
         assert run(send_follow_up_reminders) == 0
-    with at(2026, 4, 16, 6, 30):
+    with at(2026, 4, 21, 6, 30):
         assert run(send_follow_up_reminders) == 0
 
     assert len(mailoutbox) == 2
     message = mailoutbox[0]
     assert message.subject.startswith("Relance : suivi trimestriel T1 2026 à transmettre")
-    assert "était attendu le 31 mars 2026" in message.body
+    assert "est attendu au plus tard le 30 avril 2026" in message.body
+    assert "avant le 30 avril" in message.subject
     assert "1 action n'a pas encore été transmise" in message.body
     assert f"Action {second.action_sheet.number} : {second.action_sheet.title} (à renseigner)" in (
         message.body
@@ -139,19 +147,44 @@ def test_no_reminder_when_everything_was_submitted(setting, mailoutbox, run):
         run(open_current_quarter)
     FollowUp.objects.update(state=FollowUpState.SUBMITTED)
     mailoutbox.clear()
-    with at(2026, 4, 20, 6, 30):
+    with at(2026, 4, 25, 6, 30):
         assert run(send_follow_up_reminders) == 0
     assert mailoutbox == []
 
 
-def test_reminder_delay_is_a_setting(setting, mailoutbox, run, settings):
+def test_deadline_and_reminder_delay_are_settings(setting, mailoutbox, run, settings):
+    settings.FOLLOWUP_DEADLINE_DAYS = 15
     settings.FOLLOWUP_REMINDER_DAYS = 5
     with at(2026, 1, 2, 6, 0):
         run(open_current_quarter)
     mailoutbox.clear()
-    with at(2026, 4, 5, 6, 30):
+    with at(2026, 4, 9, 6, 30):
+        assert run(send_follow_up_reminders) == 0
+    with at(2026, 4, 10, 6, 30):
         assert run(send_follow_up_reminders) == 1
     assert len(mailoutbox) == 2
+    assert "au plus tard le 15 avril 2026" in mailoutbox[0].body
+
+
+def test_advisers_learn_the_entries_missing_once_the_deadline_has_passed(setting, mailoutbox, run):
+    with at(2026, 1, 2, 6, 0):
+        run(open_current_quarter)
+    first, _ = FollowUp.objects.filter(year=2026, quarter=1).order_by("action_sheet__number")
+    followup.save_entry(setting.users["cooperation"], first, 0, entry_data(), submit=True)
+    mailoutbox.clear()
+    with at(2026, 4, 30, 6, 45):  # the deadline itself: not yet
+        assert run(notify_missing_follow_ups) == 0
+    with at(2026, 5, 1, 6, 45):
+        assert run(notify_missing_follow_ups) == 1
+        assert run(notify_missing_follow_ups) == 0
+    with at(2026, 5, 2, 6, 45):
+        assert run(notify_missing_follow_ups) == 0
+    assert recipients(mailoutbox) == [setting.users["adviser"].email]
+    message = mailoutbox[0]
+    assert message.subject == (
+        f"Suivi T1 2026 manquant après l'échéance – {setting.convention.title}"
+    )
+    assert "était le 30 avril 2026. 1 action n'a toujours pas été transmise" in message.body
 
 
 def test_a_mail_that_could_not_be_sent_is_not_recorded_and_goes_next_time(
@@ -189,7 +222,10 @@ def test_beat_reminds_every_morning_after_the_opening():
     assert entry["task"] == send_follow_up_reminders.name
     assert entry["task"] in celery_app.tasks
     assert (entry["schedule"].hour, entry["schedule"].minute) == ({6}, {30})
-    assert settings.FOLLOWUP_REMINDER_DAYS == 15
+    assert (settings.FOLLOWUP_DEADLINE_DAYS, settings.FOLLOWUP_REMINDER_DAYS) == (30, 10)
+    missing = settings.CELERY_BEAT_SCHEDULE["notify-missing-follow-ups"]
+    assert missing["task"] == notify_missing_follow_ups.name
+    assert missing["task"] in celery_app.tasks
 
 
 # -- Transmissions, send-backs and the daily digest ---------------------------------

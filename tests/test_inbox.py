@@ -94,20 +94,20 @@ def test_transmitted_entries_wait_for_the_adviser_until_validated(setting):
     assert lines(adviser, inbox.VALIDATE) == []
 
 
-def test_authorities_late_past_the_reminder_days_are_listed_until_they_transmit(setting, settings):
-    settings.FOLLOWUP_REMINDER_DAYS = 15
+def test_authorities_late_past_the_deadline_are_listed_until_they_transmit(setting, settings):
+    settings.FOLLOWUP_DEADLINE_DAYS = 15
     adviser = setting.users["adviser"]
     (task,) = lines(adviser, inbox.LATE)
     assert task.label == f"{setting.convention.title} – T1 2026 : 2 actions non transmises"
-    assert task.due == datetime.date(2026, 3, 31)
+    assert task.due == datetime.date(2026, 4, 15)
     assert task.is_overdue(DAY)
     for number in (1, 2):
         submit(setting, number, 2026, 1)
     assert lines(adviser, inbox.LATE) == []
 
 
-def test_a_quarter_is_not_late_before_the_reminder_days(setting, settings):
-    settings.FOLLOWUP_REMINDER_DAYS = 60
+def test_a_quarter_is_not_late_before_its_deadline(setting, settings):
+    settings.FOLLOWUP_DEADLINE_DAYS = 60
     assert lines(setting.users["adviser"], inbox.LATE) == []
 
 
@@ -177,11 +177,12 @@ def test_the_cooperation_officer_fills_each_quarter_begun_with_its_deadline(sett
         first.label
         == f"{setting.convention.title} – T1 2026 : 2 actions à renseigner et transmettre"
     )
-    assert first.due == datetime.date(2026, 3, 31) and first.is_overdue(DAY)
-    assert current.due == datetime.date(2026, 6, 30) and not current.is_overdue(DAY)
+    # Due 30 days after each quarter's end: 10 May is past T1's deadline.
+    assert first.due == datetime.date(2026, 4, 30) and first.is_overdue(DAY)
+    assert current.due == datetime.date(2026, 7, 30) and not current.is_overdue(DAY)
     submit(setting, 1)
     submit(setting, 2)
-    assert [task.due for task in lines(officer, inbox.FILL)] == [datetime.date(2026, 3, 31)]
+    assert [task.due for task in lines(officer, inbox.FILL)] == [datetime.date(2026, 4, 30)]
 
 
 def test_an_entry_sent_back_shows_the_advisers_comment_until_transmitted_again(setting):
@@ -252,7 +253,7 @@ def test_the_page_groups_lines_by_kind_under_headings_with_links(client, setting
     assert page.index('id="valider"') < page.index('id="retards"')
     url = reverse("actionplan:followup", args=[setting.convention.pk, 2026, 2])
     assert f'<a href="{url}">' in page
-    assert "en retard, attendu le 31 mars 2026" in page
+    assert "en retard, attendu le 30 avril 2026" in page
     # The navbar counts the same lines: one to validate, one late quarter.
     assert '<span class="visually-hidden">: 2 tâches en attente</span>' in page
     assert "2 tâches en attente." in page

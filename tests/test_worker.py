@@ -24,7 +24,7 @@ from django.conf import settings
 from django.db import connection
 
 from actionplan.models import FollowUp, FollowUpState
-from actionplan.tasks import open_quarter_task
+from actionplan.tasks import open_current_quarter, open_quarter_task
 from conventions.models import ConventionState
 from tests.factories import ActionSheetFactory, AxisFactory, ConventionFactory
 
@@ -165,3 +165,23 @@ def test_worker_opens_the_quarter_sent_through_the_broker(worker, broker_app):
     assert f"Task actionplan.tasks.open_quarter_task[{result.id}] succeeded" in (
         worker.log.read_text()
     )
+
+
+def test_worker_opens_each_quarter_on_its_first_day_once(worker, broker_app):
+    """Beat's daily task, run by a real worker on the last day of a quarter and the first
+    of the next (the day is passed: the worker's clock cannot be frozen from here)."""
+    convention = ConventionFactory(state=ConventionState.SIGNED)
+    sheets = [ActionSheetFactory(axis=AxisFactory(convention=convention)) for _ in range(3)]
+
+    def run(day):
+        return wait_for(
+            open_current_quarter.apply_async(kwargs={"today": day}, queue=worker.queue), worker
+        )
+
+    assert run("2026-03-31") == 3
+    assert run("2026-03-31") == 0
+    assert not FollowUp.objects.filter(year=2026, quarter=2).exists()
+    assert run("2026-04-01") == 3
+    assert run("2026-04-02") == 0
+    opened = FollowUp.objects.filter(year=2026, quarter=2)
+    assert {f.action_sheet_id for f in opened} == {sheet.pk for sheet in sheets}

@@ -5,6 +5,7 @@ from simple_history.models import HistoricalRecords
 class NoticeKind(models.TextChoices):
     OPENING = "opening", "Ouverture du trimestre"
     REMINDER = "reminder", "Relance"
+    MISSING = "missing", "Suivis manquants après l'échéance"
 
 
 class FollowUpNotice(models.Model):
