@@ -5,6 +5,7 @@ import datetime
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 
+from actionplan import deadlines
 from actionplan.followup import current_quarter, quarter_label
 from actionplan.models import FollowUp, FollowUpState, Meeting
 from actionplan.overview import quarter_completeness
@@ -20,10 +21,6 @@ from conventions.models.deliberation import ADOPTED_OUTCOMES
 
 PENDING_FOLLOW_UP = (FollowUpState.OPEN, FollowUpState.DRAFT, FollowUpState.RETURNED)
 PAGE_SIZE = 25
-
-
-def quarter_start(day):
-    return datetime.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
 
 
 def status_counts(visible, today):
@@ -93,9 +90,9 @@ def conventions_in_signing(visible):
 
 
 def late_follow_ups(visible, today):
-    """Follow-up entries of past quarters not yet submitted, counted per convention."""
-    start = quarter_start(today)
-    past = Q(year__lt=start.year) | Q(year=start.year, quarter__lt=(start.month + 2) // 3)
+    """Follow-up entries past their deadline not yet submitted, counted per convention."""
+    year, quarter = deadlines.quarter_past_deadline(today)
+    past = Q(year__lt=year) | Q(year=year, quarter__lte=quarter)
     return (
         FollowUp.objects.filter(past, action_sheet__convention__in=visible)
         .filter(state__in=PENDING_FOLLOW_UP)
