@@ -26,10 +26,10 @@ demo: install
 	DEBUG=true $(BIN)/python manage.py load_demo
 	@echo ""
 	@echo "CTG démo : http://127.0.0.1:8000/  (comptes de démonstration : voir README.md)"
-	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:8000
+	DEBUG=true EMBEDDED_BEAT=true $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 run: install
-	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:8000
+	DEBUG=true EMBEDDED_BEAT=true $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 ## test: the whole test suite (SQLite unless DATABASE_URL is set)
 test: install

@@ -1,10 +1,15 @@
-"""Project-wide request guards."""
+"""Project-wide request guards, and the morning tasks of the embedded default."""
+
+import logging
 
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import HttpResponse
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
+from django.utils import timezone
+
+logger = logging.getLogger(__name__)
 
 
 class RequestSizeLimitMiddleware:
@@ -50,3 +55,36 @@ class HealthCheckMiddleware:
                 "base de données injoignable", status=503, content_type="text/plain"
             )
         return HttpResponse("ok", content_type="text/plain")
+
+
+class EmbeddedBeatMiddleware:
+    """Without a broker there is no beat: with EMBEDDED_BEAT on (`make demo`, `make run`),
+    the first request of each day runs the morning tasks in this process, so that a
+    quarter opens on its first day and reminders go on the embedded default too. Every
+    task is idempotent; a failure is logged and never reaches the person's page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.last_day = None
+
+    def __call__(self, request):
+        if settings.EMBEDDED_BEAT:
+            today = timezone.localdate()
+            if self.last_day != today:
+                self.last_day = today
+                self._run_morning_tasks()
+        return self.get_response(request)
+
+    @staticmethod
+    def _run_morning_tasks():
+        from actionplan import tasks
+
+        for task in (
+            tasks.open_current_quarter,
+            tasks.send_follow_up_reminders,
+            tasks.notify_missing_follow_ups,
+        ):
+            try:
+                task.apply()
+            except Exception:
+                logger.exception("Tâche du matin %s en échec", task.name)

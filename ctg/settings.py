@@ -49,6 +49,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "ctg.middleware.HealthCheckMiddleware",
     "ctg.middleware.RequestSizeLimitMiddleware",
+    "ctg.middleware.EmbeddedBeatMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -214,6 +215,9 @@ CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or None
 CELERY_TASK_IGNORE_RESULT = CELERY_RESULT_BACKEND is None
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+# No beat without a broker: `make demo` and `make run` turn this on so that the first
+# request of each day runs the morning tasks in-process (ctg/middleware.py).
+EMBEDDED_BEAT = env.bool("EMBEDDED_BEAT", default=False) and CELERY_TASK_ALWAYS_EAGER
 CELERY_TASK_EAGER_PROPAGATES = True
 # A message is acknowledged once its task has run, and given back to the queue when
 # the worker process running it dies (killed, out of memory): no task is lost.

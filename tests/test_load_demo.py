@@ -8,6 +8,7 @@ import datetime
 from io import StringIO
 
 import pytest
+import time_machine
 from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.db import transaction
@@ -241,7 +242,9 @@ def test_pma_steering_and_equipment(pma):
 
 
 def test_pma_follow_up(pma):
-    follow_ups = FollowUp.objects.filter(action_sheet__convention=pma)
+    # The seven quarters written from 2025 T1 to 2026 T3 (the current one is opened too).
+    follow_ups = FollowUp.objects.filter(action_sheet__convention=pma).exclude(year=2026, quarter=4)
+    follow_ups = follow_ups.exclude(year__gte=2027)
     assert follow_ups.count() == 70
     assert follow_ups.filter(state=FollowUpState.VALIDATED).count() == 60
     assert follow_ups.filter(status=FollowUpStatus.IN_DIFFICULTY).exists()
@@ -268,6 +271,18 @@ def test_demo_users(demo_output, db):
     assert users["admin"].is_superuser
     assert not users["conseiller.doubs"].is_superuser
     assert len(DEMO_USERS) == 5
+
+
+def test_the_current_quarter_is_open_whatever_the_day(pma):
+    """Loaded on 2 April 2027 (its demo follow-up stops at 2026 T3), PMA's T2 2027 is open."""
+    sheets = pma.action_sheets.count()
+    with transaction.atomic():
+        with time_machine.travel(datetime.datetime(2027, 4, 2, 9, 0), tick=False):
+            call_command("load_demo", force=True, skip_territories=True, stdout=StringIO())
+        opened = FollowUp.objects.filter(action_sheet__convention=pma, year=2027, quarter=2)
+        assert opened.count() == sheets
+        assert set(opened.values_list("state", flat=True)) == {FollowUpState.OPEN}
+        transaction.set_rollback(True)
 
 
 def _counts():

@@ -8,6 +8,9 @@ nothing and duplicates nothing.
 
 from django.core.management import call_command
 from django.db import transaction
+from django.utils import timezone
+
+from actionplan import followup
 
 from .builder import caf_of
 from .common import Tally
@@ -35,5 +38,10 @@ def load_demo(*, import_territories=True, stdout=None):
         pma = load_pma(tally, template=doubs, themes=themes, types=types)
         sign(tally, pma, users["conseiller.doubs"])
         load_follow_ups(tally, pma, users["conseiller.doubs"])
+        # Whatever the day, the quarter being filled is open, as beat would have opened it.
+        opened = followup.open_quarter(*followup.current_quarter(timezone.localdate()))
+        if opened:
+            label = "suivis du trimestre en cours ouverts"
+            tally.created[label] = tally.created.get(label, 0) + opened
     conventions = {c.reference: c for c in (val_d_argent, pma)}
     return tally, conventions, users
