@@ -26,4 +26,9 @@ urlpatterns = [
         documents.signed_copy_upload,
         name="signed_copy_upload",
     ),
+    path(
+        "conventions/<int:pk>/documents/exemplaires-signes/<int:copy_pk>/confirmer/",
+        documents.signed_copy_confirm,
+        name="signed_copy_confirm",
+    ),
 ]

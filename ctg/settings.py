@@ -271,6 +271,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 120.0,
     },
 }
+# Returned signed copies: a folder of CA certificates (PEM or DER) the Caf trusts; without
+# it, signatures are checked intact but their signers are not authenticated. Revocation
+# (OCSP, CRL) is checked when reachable.
+SIGNATURE_TRUST_ROOTS_DIR = env.str("SIGNATURE_TRUST_ROOTS_DIR", default="")
+SIGNATURE_REVOCATION_CHECK = env.bool("SIGNATURE_REVOCATION_CHECK", default=True)
 # A quarter's follow-up is due this many days after its last day; its chargés de
 # coopération are reminded FOLLOWUP_REMINDER_DAYS days before (actionplan/deadlines.py).
 FOLLOWUP_DEADLINE_DAYS = env.int("FOLLOWUP_DEADLINE_DAYS", default=30)

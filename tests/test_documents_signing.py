@@ -22,7 +22,7 @@ from conventions.models import (
     Signature,
     SignedCopy,
 )
-from partners.models import Role
+from partners.models import Representative, Role
 from tests.factories import (
     ArticleFactory,
     ConventionFactory,
@@ -33,7 +33,7 @@ from tests.factories import (
     UserFactory,
     caf_party,
 )
-from tests.pdf_signing import self_signed_signer, sign, stamp_text
+from tests.pdf_signing import CertificationAuthority, self_signed_signer, sign, stamp_text
 
 pytestmark = pytest.mark.django_db
 
@@ -143,15 +143,96 @@ def test_a_validly_signed_copy_records_who_signed(issued, convention):
         assert accept_signed_copy(issued, signed)[1] == 0
 
 
+def own_signer(entry):
+    """A certificate naming the person of this field."""
+    person = Representative.objects.get(pk=entry["representative"])
+    return self_signed_signer(f"{person.first_name} {person.last_name}")
+
+
 def test_every_signature_makes_the_convention_signed(issued, convention):
     data = issued_bytes(issued)
     for entry in issued.signature_fields:
-        data = sign(data, entry["name"])
+        data = sign(data, entry["name"], own_signer(entry))
     with time_machine.travel(datetime.datetime(2026, 2, 3, 10), tick=False):
         _copy, recorded = accept_signed_copy(issued, data)
     assert recorded == 4
     convention.refresh_from_db()
     assert convention.state == ConventionState.SIGNED
+
+
+def test_a_certificate_naming_someone_else_waits_for_the_advisers_confirmation(
+    client, issued, convention
+):
+    signed = sign(issued_bytes(issued), field(issued, "KOENIG"), self_signed_signer("Luc CHERVY"))
+    with time_machine.travel(datetime.datetime(2026, 2, 3, 10), tick=False):
+        copy, recorded = accept_signed_copy(issued, signed)
+    assert recorded == 0
+    assert not Signature.objects.filter(party__convention=convention).exists()
+    (flagged,) = copy.awaiting_confirmation
+    assert flagged["to_confirm"] == (
+        "le certificat (« Common Name: Luc CHERVY, Organization: Caf de test, Country: FR ») "
+        "ne nomme pas Monsieur Lionel KOENIG"
+    )
+    adviser = UserFactory(role=Role.ADVISER, organisation=convention.caf)
+    client.force_login(adviser)
+    page = client.get(reverse("conventions:documents", args=[convention.pk])).content.decode()
+    assert "Signature de Monsieur Lionel KOENIG à confirmer" in page
+    assert "Common Name: Luc CHERVY" in page
+    confirm = reverse("conventions:signed_copy_confirm", args=[convention.pk, copy.pk])
+    posted = {"field": flagged["field"]}
+    reader = UserFactory(role=Role.READER, organisation=convention.caf)
+    client.force_login(reader)
+    assert client.post(confirm, posted).status_code == 403
+    client.force_login(UserFactory(role=Role.ADVISER, organisation=OrganisationFactory()))
+    assert client.post(confirm, posted).status_code == 404
+    client.force_login(adviser)
+    with time_machine.travel(datetime.datetime(2026, 2, 4, 10), tick=False):
+        page = client.post(confirm, posted, follow=True).content.decode()
+    assert "Signature de Monsieur Lionel KOENIG confirmée et enregistrée" in page
+    signature = Signature.objects.get(party__convention=convention)
+    assert signature.representative.last_name == "KOENIG"
+    copy.refresh_from_db()
+    assert copy.awaiting_confirmation == []
+    # Confirming twice records nothing more.
+    page = client.post(confirm, posted, follow=True).content.decode()
+    assert "n&#x27;attend pas de confirmation" in page
+
+
+def test_one_certificate_on_two_peoples_fields_is_refused(issued):
+    signer = self_signed_signer("Lionel KOENIG")
+    signed = sign(issued_bytes(issued), field(issued, "KOENIG"), signer)
+    signed = sign(signed, field(issued, "CHERVY"), signer)
+    with pytest.raises(SignedCopyRefused, match="Un même certificat .* a signé pour"):
+        accept_signed_copy(issued, signed)
+
+
+def test_without_trust_roots_the_report_says_signers_are_not_authenticated(issued):
+    signed = sign(issued_bytes(issued), field(issued, "KOENIG"))
+    with time_machine.travel(datetime.datetime(2026, 2, 3, 10), tick=False):
+        copy, recorded = accept_signed_copy(issued, signed)
+    assert recorded == 1
+    assert "leurs signataires ne sont pas authentifiés" in copy.report
+
+
+def test_with_trust_roots_only_certificates_of_a_trusted_authority_count(
+    issued, convention, settings, tmp_path
+):
+    authority = CertificationAuthority()
+    (tmp_path / "ac.pem").write_bytes(authority.pem())
+    settings.SIGNATURE_TRUST_ROOTS_DIR = str(tmp_path)
+    settings.SIGNATURE_REVOCATION_CHECK = False
+    data = sign(issued_bytes(issued), field(issued, "KOENIG"), authority.signer("Lionel KOENIG"))
+    data = sign(data, field(issued, "CHERVY"), self_signed_signer("Luc CHERVY"))
+    # Checked today: the test authority's certificates are valid from yesterday.
+    copy, recorded = accept_signed_copy(issued, data)
+    assert recorded == 1
+    assert Signature.objects.get(party__convention=convention).representative.last_name == (
+        "KOENIG"
+    )
+    (untrusted,) = copy.awaiting_confirmation
+    assert untrusted["signer"] == "Monsieur Luc CHERVY"
+    assert "pas délivré par une autorité de confiance" in untrusted["to_confirm"]
+    assert "pas authentifiés" not in copy.report
 
 
 def test_a_copy_whose_issued_bytes_were_changed_is_refused(issued):

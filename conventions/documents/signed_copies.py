@@ -11,6 +11,7 @@ from conventions import lifecycle
 from conventions.models import ConventionState, Party, Signature, SignedCopy
 from partners.models import Representative
 
+from .signers import names_person, trust_roots
 from .signing import SignedCopyRefused, verify_signed_copy
 
 
@@ -26,24 +27,75 @@ def accept_signed_copy(document, data, *, user=None):
         raise SignedCopyRefused(
             "Le document émis a été altéré dans le stockage : contactez l'administrateur."
         )
+    roots = trust_roots(settings.SIGNATURE_TRUST_ROOTS_DIR)
     verification = verify_signed_copy(
         issued,
         data,
         document.signature_fields,
-        trust_roots=getattr(settings, "SIGNATURE_TRUST_ROOTS", ()),
+        trust_roots=roots,
+        fetch_revocation=bool(roots) and settings.SIGNATURE_REVOCATION_CHECK,
     )
+    _authenticate(verification.signers, trusted_roots=bool(roots))
     digest = hashlib.sha256(data).hexdigest()
     copy = SignedCopy(
         document=document,
         file_hash=digest,
         accepted=True,
-        report=verification.report,
+        report=_report(verification, trusted_roots=bool(roots)),
         signers=verification.signers,
         uploaded_by=user,
     )
     copy.file.save(f"{document.convention.reference}/{digest}.pdf", ContentFile(data), save=False)
     copy.save()
-    return copy, _record_signatures(document.convention, verification.signers, user)
+    authenticated = [s for s in verification.signers if not s["to_confirm"]]
+    return copy, _record_signatures(document.convention, authenticated, user)
+
+
+NOT_AUTHENTICATED = (
+    "Signatures intactes, mais leurs signataires ne sont pas authentifiés : aucune autorité "
+    "de confiance n'est configurée (SIGNATURE_TRUST_ROOTS_DIR)."
+)
+
+
+def _authenticate(signers, *, trusted_roots):
+    """Mark each signature whose certificate does not name its person, or (trust roots
+    configured) does not chain to one of them: it waits for the adviser's confirmation."""
+    people = Representative.objects.in_bulk([s["representative"] for s in signers])
+    for signer in signers:
+        person = people.get(signer["representative"])
+        problems = []
+        if person is None or not names_person(signer["names"], person.first_name, person.last_name):
+            problems.append(
+                f"le certificat (« {signer['certificate']} ») ne nomme pas {signer['signer']}"
+            )
+        if trusted_roots and not signer["trusted"]:
+            problems.append("son certificat n'est pas délivré par une autorité de confiance")
+        signer["to_confirm"] = " ; ".join(problems)
+
+
+def _report(verification, *, trusted_roots):
+    lines = [verification.report]
+    lines += [
+        f"{s['signer']} : à confirmer par le conseiller ({s['to_confirm']})."
+        for s in verification.signers
+        if s["to_confirm"]
+    ]
+    if not trusted_roots:
+        lines.append(NOT_AUTHENTICATED)
+    return "\n".join(line for line in lines if line)
+
+
+def confirm_signature(copy, field_name, *, user):
+    """The adviser confirms a flagged signature: it is recorded for its person."""
+    copy = SignedCopy.objects.select_for_update().get(pk=copy.pk)
+    signer = next((s for s in copy.awaiting_confirmation if s["field"] == field_name), None)
+    if signer is None:
+        raise SignedCopyRefused("Cette signature n'attend pas de confirmation.")
+    recorded = _record_signatures(copy.document.convention, [signer], user)
+    signer["confirmed_by"] = user.get_full_name() or user.get_username()
+    signer["confirmed_on"] = timezone.localdate().isoformat()
+    copy.save(update_fields=["signers"])
+    return recorded
 
 
 def _record_signatures(convention, signers, user):

@@ -14,14 +14,21 @@ A returned copy is accepted only when:
 - nothing but form filling and signatures was added after the issued revision
   (pyHanko's difference analysis), so no text can be slipped in between.
 
-Whether the signer's certificate chains to a trusted authority is reported,
-not required: the Caf's own procedure decides which certificates it accepts.
+- no certificate signs two people's fields.
+
+Each signature is then recorded for its person only if its certificate names that
+person and, when trust roots are configured (SIGNATURE_TRUST_ROOTS_DIR), chains to one
+of them (revocation checked when reachable); otherwise it waits for the adviser to
+confirm it, its certificate's subject shown (signed_copies.py). Without trust roots the
+signatures are intact but their signers are not authenticated, and the page says so.
 """
 
 from dataclasses import dataclass, field
 from io import BytesIO
 
 from django.utils import timezone
+
+from .signers import certificate_names
 
 MM = 72 / 25.4
 # The signature area at the bottom of each box (templates/documents/print.css: .zone).
@@ -110,7 +117,7 @@ UNREADABLE_SIGNATURE = (
 )
 
 
-def verify_signed_copy(issued, returned, fields, *, trust_roots=()):
+def verify_signed_copy(issued, returned, fields, *, trust_roots=(), fetch_revocation=False):
     """Check a returned PDF against the issued one; raise SignedCopyRefused with the reason."""
     from pyhanko.pdf_utils.misc import PdfError
     from pyhanko.pdf_utils.reader import PdfFileReader
@@ -159,7 +166,11 @@ def verify_signed_copy(issued, returned, fields, *, trust_roots=()):
         )
 
     by_name = {entry["name"]: entry for entry in fields}
-    context = ValidationContext(trust_roots=list(trust_roots), allow_fetching=False)
+    context = ValidationContext(
+        trust_roots=list(trust_roots),
+        allow_fetching=fetch_revocation,
+        revocation_mode="soft-fail",
+    )
     result = Verification()
     for signature in signatures:
         entry = by_name.get(signature.field_name)
@@ -186,17 +197,21 @@ def verify_signed_copy(issued, returned, fields, *, trust_roots=()):
                 f"La signature de {entry['signer']} ne couvre pas l'intégralité du document émis."
             )
         signed_at = status.signer_reported_dt
+        names = certificate_names(status.signing_cert)
         result.signers.append(
             {
                 "field": entry["name"],
                 "signer": entry["signer"],
                 "party": entry["party"],
                 "representative": entry["representative"],
-                "certificate": status.signing_cert.subject.human_friendly,
+                "certificate": names["subject"],
+                "names": names,
+                "fingerprint": status.signing_cert.sha256.hex(),
                 "trusted": bool(status.trusted),
                 "signed_on": timezone.localdate(signed_at).isoformat() if signed_at else None,
             }
         )
+    _refuse_shared_certificates(result.signers)
     unsigned = [
         entry["signer"]
         for entry in fields
@@ -205,3 +220,18 @@ def verify_signed_copy(issued, returned, fields, *, trust_roots=()):
     if unsigned:
         result.notes.append(f"Signatures encore attendues : {len(unsigned)}.")
     return result
+
+
+def _refuse_shared_certificates(signers):
+    """One certificate on two people's fields: at most one of them signed it."""
+    by_certificate = {}
+    for signer in signers:
+        by_certificate.setdefault(signer["fingerprint"], []).append(signer)
+    for same in by_certificate.values():
+        people = {s["representative"] for s in same}
+        if len(people) > 1:
+            names = " et ".join(s["signer"] for s in same)
+            raise SignedCopyRefused(
+                f"Un même certificat (« {same[0]['certificate']} ») a signé pour {names} : "
+                "chaque personne signe avec son propre certificat."
+            )

@@ -246,3 +246,9 @@ class SignedCopy(models.Model):
 
     def __str__(self):
         return f"Exemplaire signé de {self.document}"
+
+    @property
+    def awaiting_confirmation(self):
+        """Signatures whose certificate did not authenticate their person, not yet confirmed
+        by the adviser (documents/signed_copies.py)."""
+        return [s for s in self.signers if s.get("to_confirm") and not s.get("confirmed_by")]

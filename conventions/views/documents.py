@@ -2,6 +2,7 @@
 return a signed copy. Every lookup is scoped: outsiders get 404, readers 403 on writes."""
 
 from csp.decorators import csp
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -11,9 +12,15 @@ from django.views.decorators.http import require_GET, require_POST
 
 from conventions.access import can_edit, can_record_deliberation, visible_convention
 from conventions.documents import offers, service
-from conventions.documents.signed_copies import accept_signed_copy
+from conventions.documents.signed_copies import accept_signed_copy, confirm_signature
 from conventions.documents.signing import SignedCopyRefused
-from conventions.models import Document, DocumentFormat, DocumentKind, DocumentState
+from conventions.models import (
+    Document,
+    DocumentFormat,
+    DocumentKind,
+    DocumentState,
+    SignedCopy,
+)
 from ctg.forms import id_or_none
 
 MAX_SIGNED_COPY_BYTES = 40 * 1024 * 1024
@@ -47,6 +54,7 @@ def _section_context(request, convention):
         "can_edit": editable,
         "offers": offered,
         "quarters": QUARTERS,
+        "signers_authenticated": bool(settings.SIGNATURE_TRUST_ROOTS_DIR),
     }
 
 
@@ -220,4 +228,24 @@ def signed_copy_upload(request, pk, document_pk):
                 f"{recorded} nouvelle{'s' if recorded > 1 else ''} signature"
                 f"{'s' if recorded > 1 else ''} enregistrée{'s' if recorded > 1 else ''}.",
             )
+    return redirect("conventions:documents", pk=convention.pk)
+
+
+@require_POST
+def signed_copy_confirm(request, pk, copy_pk):
+    """The adviser confirms a signature whose certificate did not authenticate its person."""
+    convention = visible_convention(request.user, pk)
+    if not can_edit(request.user, convention):
+        raise PermissionDenied("Seul le conseiller de la Caf confirme une signature.")
+    copy = get_object_or_404(SignedCopy.objects.filter(document__convention=convention), pk=copy_pk)
+    field_name = request.POST.get("field", "")
+    signer = next((s for s in copy.signers if s["field"] == field_name), None)
+    try:
+        with transaction.atomic():
+            recorded = confirm_signature(copy, field_name, user=request.user)
+    except SignedCopyRefused as error:
+        messages.error(request, str(error))
+    else:
+        state = "confirmée et enregistrée" if recorded else "confirmée (déjà enregistrée)"
+        messages.success(request, f"Signature de {signer['signer']} {state}.")
     return redirect("conventions:documents", pk=convention.pk)
