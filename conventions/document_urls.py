@@ -27,6 +27,11 @@ urlpatterns = [
         name="signed_copy_upload",
     ),
     path(
+        "conventions/<int:pk>/documents/<int:document_pk>/certificat-signatures.pdf",
+        documents.document_completion,
+        name="document_completion",
+    ),
+    path(
         "conventions/<int:pk>/documents/exemplaires-signes/<int:copy_pk>/confirmer/",
         documents.signed_copy_confirm,
         name="signed_copy_confirm",

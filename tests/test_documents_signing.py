@@ -382,3 +382,28 @@ def test_a_crafted_signature_is_refused_with_a_french_reason(issued, craft):
     with pytest.raises(SignedCopyRefused, match="signature"):
         accept_signed_copy(issued, crafted)
     assert not SignedCopy.objects.exists()
+
+
+def test_once_all_have_signed_a_certificate_of_completion_lists_them(client, issued, convention):
+    data = issued_bytes(issued)
+    for entry in issued.signature_fields:
+        data = sign(data, entry["name"], own_signer(entry))
+    completion = reverse("conventions:document_completion", args=[convention.pk, issued.pk])
+    client.force_login(UserFactory(role=Role.READER, organisation=convention.caf))
+    assert client.get(completion).status_code == 404  # nothing signed yet
+    with time_machine.travel(datetime.datetime(2026, 2, 3, 10), tick=False):
+        copy, _ = accept_signed_copy(issued, data)
+    response = client.get(completion)
+    assert response.status_code == 200
+    reader = PdfReader(
+        io.BytesIO(b"".join(response.streaming_content) if response.streaming else response.content)
+    )
+    assert len(reader.pages) == 1
+    text = " ".join(reader.pages[0].extract_text().split())
+    assert "Certificat de réalisation des signatures" in text
+    for name in ("Lionel KOENIG", "Luc CHERVY"):
+        assert name in text
+    assert issued.file_hash in text.replace(" ", "") or issued.file_hash[:32] in text
+    assert copy.file_hash[:16] in text
+    client.force_login(UserFactory(role=Role.ADVISER, organisation=OrganisationFactory()))
+    assert client.get(completion).status_code == 404

@@ -6,12 +6,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from conventions.access import can_edit, can_record_deliberation, visible_convention
 from conventions.documents import offers, service
+from conventions.documents.completion import completion_pdf
 from conventions.documents.signed_copies import accept_signed_copy, confirm_signature
 from conventions.documents.signing import SignedCopyRefused
 from conventions.models import (
@@ -249,3 +250,23 @@ def signed_copy_confirm(request, pk, copy_pk):
         state = "confirmée et enregistrée" if recorded else "confirmée (déjà enregistrée)"
         messages.success(request, f"Signature de {signer['signer']} {state}.")
     return redirect("conventions:documents", pk=convention.pk)
+
+
+@require_GET
+def document_completion(request, pk, document_pk):
+    """The certificate of completion of a signed-ready PDF, once the convention is signed."""
+    convention = visible_convention(request.user, pk)
+    document = get_object_or_404(
+        Document.objects.filter(
+            convention=convention, kind=DocumentKind.SIGNED_READY, state=DocumentState.DONE
+        ),
+        pk=document_pk,
+    )
+    if convention.signed_on is None or not document.signed_copies.exists():
+        raise Http404("Aucun certificat : toutes les signatures ne sont pas recueillies.")
+    response = HttpResponse(completion_pdf(document), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="certificat-signatures-{convention.reference}.pdf"'
+    )
+    response["Cache-Control"] = "private, no-cache"
+    return response
