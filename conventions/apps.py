@@ -6,6 +6,22 @@ class ConventionsConfig(AppConfig):
     verbose_name = "Conventions"
 
     def ready(self):
-        from conventions import stored_files
+        from django.db.models.signals import post_delete, post_save
+
+        from conventions import inbox, stored_files
 
         stored_files.connect()
+        # What the "À faire" lines are made of: any change refreshes the navbar's count.
+        for label in (
+            "actionplan.FollowUp",
+            "actionplan.ActionSheet",
+            "actionplan.Meeting",
+            "conventions.Convention",
+            "conventions.Party",
+            "conventions.Deliberation",
+            "conventions.Signature",
+            "conventions.Amendment",
+        ):
+            model = self.apps.get_model(label)
+            post_save.connect(inbox.changed, sender=model, dispatch_uid=f"inbox-{label}")
+            post_delete.connect(inbox.changed, sender=model, dispatch_uid=f"inbox-del-{label}")

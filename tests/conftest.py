@@ -24,6 +24,16 @@ def _strict_templates(settings):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    # Cached figures (the navbar's count) must not outlive the test that made them.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 

@@ -271,6 +271,26 @@ def test_the_navbar_counts_the_tasks_on_every_page(client, setting):
     assert ": 3 tâches en attente" in page
 
 
+def test_the_navbar_count_is_kept_until_something_changes(client, setting):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(setting.users["adviser"])
+    url = reverse("conventions:list")
+    client.get(url)
+
+    def counted():
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(url).content.decode()
+        return page, any("SELECT (SELECT COUNT(*)" in q["sql"] for q in queries)
+
+    page, recounted = counted()
+    assert not recounted and ": 1 tâche en attente" in page
+    submit(setting, 1)
+    page, recounted = counted()
+    assert recounted and ": 2 tâches en attente" in page
+
+
 def test_a_reader_has_no_inbox_link_and_an_empty_page(client, setting):
     client.force_login(setting.users["reader"])
     assert (

@@ -17,11 +17,12 @@ def remember_count(request, count):
 
 @register.simple_tag(takes_context=True)
 def inbox_count(context):
-    """How many lines the person's "À faire" page lists; one query, once per request."""
+    """How many lines the person's "À faire" page lists; one query at most, once per request,
+    kept a minute while nothing changes (inbox.cached_counts)."""
     request = context.get("request")
     if request is None or not request.user.is_authenticated:
         return 0
     if not hasattr(request, ATTRIBUTE):
-        counts = inbox.counts(request.user, timezone.localdate())
+        counts = inbox.cached_counts(request.user, timezone.localdate())
         remember_count(request, sum(counts.values()))
     return getattr(request, ATTRIBUTE)
