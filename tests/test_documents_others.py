@@ -236,3 +236,35 @@ def test_reviews_summarise_the_plan(convention, django_capture_on_commit_callbac
     assert "En difficulté – avancement 30 %" in text
     assert "Axe 1 – Soutenir les familles" in text
     assert document.label == f"{label} du 20/06/2028"
+
+
+def test_amendment_document_carries_the_plan_changes_as_articles(
+    convention, django_capture_on_commit_callbacks
+):
+    from actionplan import editing
+    from conventions import amendment_plan
+
+    convention.state = ConventionState.SIGNED
+    convention.signed_on = datetime.date(2026, 3, 1)
+    convention.save()
+    amendment = lifecycle.amend(convention, subject="la révision du plan d'actions")
+    copy = amendment_plan.start(amendment)
+    sheet = copy.action_sheets.order_by("number").first()
+    old_title = sheet.title
+    sheet.title = "Un guichet unique pour toutes les familles"
+    sheet.save()
+    editing.add_axis(copy, title="Accès aux droits")
+    document, data = produce(
+        convention, DocumentKind.AMENDMENT, django_capture_on_commit_callbacks, amendment=amendment
+    )
+    text = " ".join(pdf_text(data).split())
+    # Headings are printed in capitals.
+    assert "ARTICLE 3 – PLAN D'ACTIONS (ANNEXE 3) – AXES ET OBJECTIFS" in text
+    assert "Ajout : Axe 2 – Accès aux droits" in text
+    assert "ARTICLE 4 – PLAN D'ACTIONS (ANNEXE 3) – FICHES ACTIONS" in text
+    assert (
+        f"Élément Ancienne rédaction Nouvelle rédaction Intitulé {old_title} "
+        "Un guichet unique pour toutes les familles"
+    ) in text
+    assert "ARTICLE 5 – DATE D'EFFET" in text
+    assert "ARTICLE 6 – AUTRES DISPOSITIONS" in text

@@ -203,6 +203,7 @@ def amendment_content(document):
     return {
         **base,
         "kind": "amendment",
+        "plan_articles": _plan_articles(amendment),
         "number": amendment.number,
         "subject": amendment.subject,
         "changes": amendment.changes_description,
@@ -224,6 +225,40 @@ def amendment_content(document):
         ),
         "title": f"Avenant n° {amendment.number} à la convention territoriale globale",
     }
+
+
+PLAN_ARTICLES = [
+    ("parties", "Parties à la convention"),
+    ("axes", "Plan d'actions (annexe 3) – axes et objectifs"),
+    ("sheets", "Plan d'actions (annexe 3) – fiches actions"),
+]
+
+
+def _plan_articles(amendment):
+    """The plan and parties the amendment changes, one article per part, numbered after
+    "Modifications apportées" (article 2): what was and what becomes."""
+    from conventions import amendment_plan
+
+    difference = amendment_plan.difference(amendment)
+    articles = []
+    for part, title in PLAN_ARTICLES:
+        changes = getattr(difference, part)
+        if changes:
+            articles.append(
+                {
+                    "number": 3 + len(articles),
+                    "title": title,
+                    "changes": [
+                        {
+                            "kind": c.kind_label,
+                            "subject": c.subject,
+                            "lines": [list(line) for line in c.lines],
+                        }
+                        for c in changes
+                    ],
+                }
+            )
+    return articles
 
 
 def render_amendment(document, content):
