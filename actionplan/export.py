@@ -23,13 +23,21 @@ from decimal import Decimal
 
 from django.utils import timezone
 from openpyxl import Workbook
+from openpyxl.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from . import secrecy
 from .followup import convention_quarters, quarter_label
-from .models import FollowUp, FollowUpState, IndicatorKind, IndicatorValue
-from .overview import REPORTED, sheets_in_order
+from .models import (
+    FollowUp,
+    FollowUpState,
+    FollowUpStatus,
+    IndicatorKind,
+    IndicatorValue,
+)
+from .models.indicator import Periodicity
+from .overview import REPORTED, SHEET_TEXTS, sheets_in_order
 
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
@@ -52,20 +60,46 @@ class Table:
     frozen_columns: int = 0
 
 
+STATUS_LABELS = dict(FollowUpStatus.choices)
+STATE_LABELS = dict(FollowUpState.choices)
+KIND_LABELS = dict(IndicatorKind.choices)
+PERIODICITY_LABELS = dict(Periodicity.choices)
+
+
 class ExportData:
-    """Everything the tables need, read in a fixed number of queries."""
+    """Everything the tables need, read in a fixed number of queries.
+
+    Entries and values are read as plain tuples of the columns written: a five-year
+    plan of 120 actions has 2,400 entries and several thousand values.
+    """
 
     def __init__(self, convention):
         self.convention = convention
-        self.sheets = list(sheets_in_order(convention))
+        self.sheets = list(sheets_in_order(convention).defer(*SHEET_TEXTS))
         self.entries = list(
             FollowUp.objects.filter(action_sheet__convention=convention)
-            .select_related("submitted_by", "validated_by")
             .order_by("year", "quarter")
+            .values_list(
+                "action_sheet_id",
+                "year",
+                "quarter",
+                "state",
+                "status",
+                "progress",
+                "achievements",
+                "difficulties",
+                "next_steps",
+                "adviser_comment",
+                "submitted_at",
+                "validated_at",
+                named=True,
+            )
         )
         self.values = list(
-            IndicatorValue.objects.filter(indicator__action_sheet__convention=convention).order_by(
-                "year", "quarter"
+            IndicatorValue.objects.filter(indicator__action_sheet__convention=convention)
+            .order_by("year", "quarter")
+            .values_list(
+                "indicator_id", "year", "quarter", "value", "text", "zone_recipients", named=True
             )
         )
         followed = {(e.year, e.quarter) for e in self.entries} | {
@@ -126,10 +160,10 @@ def actions_table(data):
             if entry is None:
                 row += ["", None]
             elif entry.state in REPORTED:
-                row += [entry.get_status_display(), entry.progress]
+                row += [STATUS_LABELS[entry.status], entry.progress]
                 latest = entry
             else:
-                row += [f"{entry.get_state_display()} (non transmis)", None]
+                row += [f"{STATE_LABELS[entry.state]} (non transmis)", None]
         if latest:
             row += [
                 quarter_label(latest.year, latest.quarter),
@@ -193,9 +227,9 @@ def indicators_table(data):
                     sheet.number,
                     sheet.title,
                     indicator.label,
-                    indicator.get_kind_display(),
+                    KIND_LABELS[indicator.kind],
                     indicator.unit,
-                    indicator.get_periodicity_display(),
+                    PERIODICITY_LABELS[indicator.periodicity],
                     indicator.source,
                     data.disclosed(indicator.baseline_value),
                     indicator.baseline_date,
@@ -238,8 +272,8 @@ def entries_table(data):
                 quarter_label(entry.year, entry.quarter),
                 sheet.number,
                 sheet.title,
-                entry.get_state_display(),
-                entry.get_status_display() if written else "",
+                STATE_LABELS[entry.state],
+                STATUS_LABELS[entry.status] if written else "",
                 entry.progress if written else None,
                 entry.achievements,
                 entry.difficulties,
@@ -277,12 +311,15 @@ FORMATS = {
 
 
 def workbook(convention, now=None):
-    """The tracking table as .xlsx bytes."""
+    """The tracking table as .xlsx bytes.
+
+    Written in openpyxl's write-only mode: rows go straight to the file, each cell
+    created once with the style of its column (a 120-action plan over 20 quarters
+    has some 45,000 cells; styling them afterwards in a normal workbook took seconds).
+    """
     now = now or timezone.localtime()
-    book = Workbook()
-    about = book.active
-    about.title = "Convention"
-    _about_sheet(about, convention, now)
+    book = Workbook(write_only=True)
+    _about_sheet(book.create_sheet("Convention"), convention, now)
     for table in tables(convention).values():
         _write_table(book.create_sheet(table.title), table)
     book.properties.title = f"Tableau de suivi – {convention.title}"
@@ -290,6 +327,28 @@ def workbook(convention, now=None):
     output = io.BytesIO()
     book.save(output)
     return output.getvalue()
+
+
+def _style(sheet, alignment, number_format=None, font=None, fill=None):
+    """A cell style to give many cells: computed once, copied into each cell."""
+    cell = Cell(sheet, row=1, column=1)
+    cell.alignment = alignment
+    if number_format:
+        cell.number_format = number_format
+    if font:
+        cell.font = font
+    if fill:
+        cell.fill = fill
+    return cell._style
+
+
+def _cell(sheet, value, style):
+    cell = Cell(sheet, row=1, column=1, value=value, style_array=style)
+    if cell.data_type == "f":
+        # Text typed by a user that starts with "=": openpyxl would store it as a formula
+        # that Excel runs on opening. It stays text.
+        cell.data_type = "s"
+    return cell
 
 
 def _about_sheet(sheet, convention, now):
@@ -313,44 +372,40 @@ def _about_sheet(sheet, convention, now):
             "transmis affiche son état.",
         ),
     ]
-    sheet.title = "Convention"
-    for label, value in facts:
-        sheet.append([label, value])
-    for cell in sheet["A"]:
-        cell.font = Font(bold=True)
-    sheet["B7"].number_format = FORMATS["datetime"]
     sheet.column_dimensions["A"].width = 22
     sheet.column_dimensions["B"].width = 100
-    for row in sheet.iter_rows(min_col=2, max_col=2):
-        row[0].alignment = Alignment(wrap_text=True, vertical="top")
+    label = _style(sheet, Alignment(), font=Font(bold=True))
+    text = _style(sheet, Alignment(wrap_text=True, vertical="top"))
+    moment = _style(sheet, Alignment(wrap_text=True, vertical="top"), FORMATS["datetime"])
+    for name, value in facts:
+        style = moment if isinstance(value, datetime.datetime) else text
+        sheet.append([_cell(sheet, name, label), _cell(sheet, value, style)])
 
 
 def _write_table(sheet, table):
-    sheet.append([column.header for column in table.columns])
-    for row in table.rows:
-        sheet.append(row)
-        for cell in sheet[sheet.max_row]:
-            if cell.data_type == "f":
-                # Text typed by a user that starts with "=": openpyxl would store it as
-                # a formula that Excel runs on opening. It stays text.
-                cell.data_type = "s"
     for index, column in enumerate(table.columns, start=1):
-        letter = get_column_letter(index)
-        sheet.column_dimensions[letter].width = column.width
-        header = sheet.cell(row=1, column=index)
-        header.fill = HEADER_FILL
-        header.font = HEADER_FONT
-        header.alignment = Alignment(wrap_text=True, vertical="center")
-        wrap = column.kind == "long"
-        number_format = FORMATS.get(column.kind)
-        for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
-            cell.alignment = Alignment(wrap_text=wrap, vertical="top")
-            if number_format:
-                cell.number_format = number_format
+        sheet.column_dimensions[get_column_letter(index)].width = column.width
     sheet.row_dimensions[1].height = 32
-    sheet.freeze_panes = sheet.cell(row=2, column=table.frozen_columns + 1)
+    sheet.freeze_panes = f"{get_column_letter(table.frozen_columns + 1)}2"
     last = get_column_letter(len(table.columns))
     sheet.auto_filter.ref = f"A1:{last}{max(len(table.rows) + 1, 1)}"
+    header = _style(
+        sheet,
+        Alignment(wrap_text=True, vertical="center"),
+        font=HEADER_FONT,
+        fill=HEADER_FILL,
+    )
+    sheet.append([_cell(sheet, column.header, header) for column in table.columns])
+    styles = [
+        _style(
+            sheet,
+            Alignment(wrap_text=column.kind == "long", vertical="top"),
+            FORMATS.get(column.kind),
+        )
+        for column in table.columns
+    ]
+    for row in table.rows:
+        sheet.append([_cell(sheet, value, style) for value, style in zip(row, styles, strict=True)])
 
 
 # -- CSV -----------------------------------------------------------------------

@@ -10,6 +10,7 @@ from conventions.models import Party
 from partners.models import Organisation
 
 from .models import Funding, Indicator, IndicatorTarget, Objective
+from .overview import SHEET_TEXTS
 
 
 def detailed_sheets(convention):
@@ -35,6 +36,35 @@ def detailed_sheets(convention):
             ),
         )
         .order_by("number")
+    )
+
+
+def outline_sheets(convention):
+    """Sheets for the plan page: what a reader scans to find an action (number, title,
+    themes, pilot, deadline, indicators), without the long texts its own page shows."""
+    return (
+        convention.action_sheets.select_related("pilot_party__organisation")
+        .defer(*SHEET_TEXTS, "territory")
+        .prefetch_related(
+            "themes",
+            Prefetch(
+                "indicators",
+                queryset=Indicator.objects.only("pk", "action_sheet_id", "label").order_by(
+                    "position", "pk"
+                ),
+            ),
+        )
+        .order_by("number")
+    )
+
+
+def neighbours(convention, number):
+    """The numbers of the sheets before and after this one (None at either end)."""
+    numbers = list(convention.action_sheets.order_by("number").values_list("number", flat=True))
+    index = numbers.index(number)
+    return (
+        numbers[index - 1] if index > 0 else None,
+        numbers[index + 1] if index + 1 < len(numbers) else None,
     )
 
 

@@ -11,7 +11,8 @@ import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q, Window
+from django.db.models.functions import RowNumber
 
 from conventions.models import Convention
 
@@ -58,7 +59,6 @@ CLOSED_STATUSES = (FollowUpStatus.DONE, FollowUpStatus.ABANDONED)
 class ActionStanding:
     sheet: ActionSheet
     latest: FollowUp | None = None
-    current: FollowUp | None = None
     late_periods: list = field(default_factory=list)
     reasons: list = field(default_factory=list)
 
@@ -96,6 +96,19 @@ class IndicatorStanding:
         return round(float(self.value) / float(self.target.value) * 100)
 
 
+# The sheets' long texts: neither the dashboard nor the tracking table shows them.
+SHEET_TEXTS = (
+    "initial_diagnostic",
+    "target_public",
+    "operational_objectives",
+    "implementation",
+    "pilot_services",
+    "other_partners",
+    "expected_results",
+    "human_means",
+)
+
+
 def sheets_in_order(convention):
     return (
         convention.action_sheets.select_related(
@@ -108,34 +121,59 @@ def sheets_in_order(convention):
     )
 
 
+def _latest_first(partition):
+    """Rank 1 for the latest quarter of each `partition` (an action, an indicator)."""
+    return Window(
+        RowNumber(),
+        partition_by=[F(partition)],
+        order_by=[F("year").desc(), F("quarter").desc()],
+    )
+
+
 def plan_standing(convention, year, quarter, today=None, hide_secret=False):
-    """Each action's standing and each indicator's, as of a quarter; five queries."""
+    """Each action's standing and each indicator's as of a quarter, and the entries of
+    each quarter up to it counted by state; seven queries.
+
+    Only what the dashboard shows is read: the latest reported entry of each action and
+    the latest value of each indicator (chosen by the database), the late entries, and
+    counts. A five-year plan of 120 actions has 2,400 entries and thousands of values.
+    """
     today = today or datetime.date.today()
-    sheets = list(sheets_in_order(convention))
+    sheets = list(sheets_in_order(convention).defer(*SHEET_TEXTS))
     up_to = Q(year__lt=year) | Q(year=year, quarter__lte=quarter)
-    entries = list(
-        FollowUp.objects.filter(up_to, action_sheet__convention=convention)
-        .order_by("year", "quarter")
+    entries = FollowUp.objects.filter(up_to, action_sheet__convention=convention)
+    latest_entries = (
+        entries.filter(state__in=REPORTED)
+        .annotate(rank=_latest_first("action_sheet_id"))
+        .filter(rank=1)
         .only("pk", "action_sheet_id", "year", "quarter", "status", "progress", "state")
     )
-    values = list(
-        IndicatorValue.objects.filter(up_to, indicator__action_sheet__convention=convention)
+    today_year, today_quarter = current_quarter(today)
+    # Late as on the home dashboard: a past quarter's entry still not submitted.
+    late = (
+        entries.filter(state__in=PENDING_STATES)
+        .filter(Q(year__lt=today_year) | Q(year=today_year, quarter__lt=today_quarter))
         .order_by("year", "quarter")
-        .only("pk", "indicator_id", "year", "quarter", "value", "text", "zone_recipients")
+        .values_list("action_sheet_id", "year", "quarter")
     )
-    today_quarter = current_quarter(today)
+    states = entries.values_list("year", "quarter", "state").annotate(count=Count("pk")).order_by()
+    latest_values = {
+        value.indicator_id: value
+        for value in IndicatorValue.objects.filter(
+            up_to, indicator__action_sheet__convention=convention
+        )
+        .filter(Q(value__isnull=False) | ~Q(text=""))
+        .annotate(rank=_latest_first("indicator_id"))
+        .filter(rank=1)
+        .only("pk", "indicator_id", "year", "quarter", "value", "text", "zone_recipients")
+    }
     actions = {sheet.pk: ActionStanding(sheet) for sheet in sheets}
-    for entry in entries:
-        standing = actions.get(entry.action_sheet_id)
-        if standing is None:
-            continue
-        if entry.state in REPORTED:
-            standing.latest = entry
-        if (entry.year, entry.quarter) == (year, quarter):
-            standing.current = entry
-        # Late as on the home dashboard: a past quarter's entry still not submitted.
-        if entry.state in PENDING_STATES and (entry.year, entry.quarter) < today_quarter:
-            standing.late_periods.append(quarter_label(entry.year, entry.quarter))
+    for entry in latest_entries:
+        if entry.action_sheet_id in actions:
+            actions[entry.action_sheet_id].latest = entry
+    for sheet_id, entry_year, entry_quarter in late:
+        if sheet_id in actions:
+            actions[sheet_id].late_periods.append(quarter_label(entry_year, entry_quarter))
     for standing in actions.values():
         if standing.status == FollowUpStatus.IN_DIFFICULTY:
             standing.reasons.append("en difficulté")
@@ -144,10 +182,6 @@ def plan_standing(convention, year, quarter, today=None, hide_secret=False):
         deadline = standing.sheet.deadline
         if deadline and deadline < today and standing.status not in CLOSED_STATUSES:
             standing.reasons.append(f"échéance du {deadline:%d/%m/%Y} dépassée")
-    latest_values = {}
-    for value in values:
-        if value.value is not None or value.text:
-            latest_values[value.indicator_id] = value
     indicators = []
     for sheet in sheets:
         for indicator in sheet.indicators.all():
@@ -169,7 +203,10 @@ def plan_standing(convention, year, quarter, today=None, hide_secret=False):
                     secret=secret,
                 )
             )
-    return list(actions.values()), indicators, entries
+    counts = defaultdict(Counter)
+    for entry_year, entry_quarter, state, count in states:
+        counts[(entry_year, entry_quarter)][state] += count
+    return list(actions.values()), indicators, counts
 
 
 def axis_progress(actions):
@@ -196,23 +233,25 @@ def status_counts(actions):
     return rows
 
 
-def quarter_states(convention, entries, year, quarter):
-    """[(label, {validated, submitted, pending, total})] for each quarter up to this one."""
-    counts = defaultdict(Counter)
-    for entry in entries:
-        if entry.state == FollowUpState.VALIDATED:
-            key = "validated"
-        elif entry.state == FollowUpState.SUBMITTED:
-            key = "submitted"
-        else:
-            key = "pending"
-        counts[(entry.year, entry.quarter)][key] += 1
+def quarter_states(convention, counts, year, quarter):
+    """[(label, {validated, submitted, pending, total})] for each quarter up to this one,
+    from plan_standing's counts by quarter and state."""
+    series = defaultdict(Counter)
+    for period, by_state in counts.items():
+        for state, count in by_state.items():
+            if state == FollowUpState.VALIDATED:
+                key = "validated"
+            elif state == FollowUpState.SUBMITTED:
+                key = "submitted"
+            else:
+                key = "pending"
+            series[period][key] += count
     return [
         (
             quarter_label(y, q),
             {
-                **{key: counts[(y, q)][key] for key, _, _ in STATE_SERIES},
-                "total": sum(counts[(y, q)].values()),
+                **{key: series[(y, q)][key] for key, _, _ in STATE_SERIES},
+                "total": sum(series[(y, q)].values()),
             },
         )
         for y, q in convention_quarters(convention)
@@ -290,39 +329,39 @@ class Completeness:
 
 
 def quarter_completeness(visible, year, quarter):
-    """Each visible convention in force during the quarter, with its entries by state.
+    """Each visible convention in force during the quarter, with its entries by state,
+    least complete first.
 
-    Conventions whose quarter is not opened yet are listed with no entry. One query.
+    Conventions whose quarter is not opened yet are listed with no entry. Two queries:
+    the conventions, then the quarter's entries counted by convention and state (the
+    quarter filters the entries before they are counted: nationally a quarter is 40,000
+    of 800,000 entries).
     """
     first, last = quarter_bounds(year, quarter)
-    in_quarter = Q(action_sheets__follow_ups__year=year, action_sheets__follow_ups__quarter=quarter)
-    state = "action_sheets__follow_ups__state"
-    in_force = conventions_in_force_during(first, last).filter(pk=OuterRef("pk"))
-    conventions = (
-        Convention.objects.filter(pk__in=visible.values("pk"))
-        .filter(Exists(in_force))
-        .select_related("lead_authority")
-        .annotate(
-            fu_total=Count("action_sheets__follow_ups", filter=in_quarter),
-            fu_submitted=Count(
-                "action_sheets__follow_ups",
-                filter=in_quarter & Q(**{state: FollowUpState.SUBMITTED}),
-            ),
-            fu_validated=Count(
-                "action_sheets__follow_ups",
-                filter=in_quarter & Q(**{state: FollowUpState.VALIDATED}),
-            ),
-            fu_returned=Count(
-                "action_sheets__follow_ups",
-                filter=in_quarter & Q(**{state: FollowUpState.RETURNED}),
-            ),
+    in_force = conventions_in_force_during(first, last).filter(pk__in=visible.values("pk"))
+    conventions = in_force.only("pk", "title", "reference").order_by("title", "pk")
+    counts = defaultdict(Counter)
+    for convention_id, state, count in (
+        FollowUp.objects.filter(
+            year=year, quarter=quarter, action_sheet__convention__in=in_force.values("pk")
         )
-        .order_by("title")
-    )
-    rows = [
-        Completeness(c, c.fu_total, c.fu_submitted, c.fu_validated, c.fu_returned)
-        for c in conventions
-    ]
+        .values_list("action_sheet__convention", "state")
+        .annotate(count=Count("pk"))
+        .order_by()
+    ):
+        counts[convention_id][state] = count
+    rows = []
+    for convention in conventions:
+        by_state = counts[convention.pk]
+        rows.append(
+            Completeness(
+                convention,
+                total=sum(by_state.values()),
+                submitted=by_state[FollowUpState.SUBMITTED],
+                validated=by_state[FollowUpState.VALIDATED],
+                returned=by_state[FollowUpState.RETURNED],
+            )
+        )
     # Least complete first: that is where the adviser's attention goes.
     return sorted(
         rows,

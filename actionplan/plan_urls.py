@@ -11,6 +11,7 @@ REVIEWS = "conventions/<int:pk>/bilans/"
 
 urlpatterns = [
     path(PLAN, plan.plan_detail, name="plan"),
+    path(f"{PLAN}actions/<int:number>/", plan.sheet_detail, name="sheet"),
     path(f"{PLAN}modifier/", plan.plan_edit, name="plan_edit"),
     path(f"{PLAN}axes/nouveau/", plan.axis_form, name="axis_create"),
     path(f"{PLAN}axes/<int:axis_pk>/", plan.axis_form, name="axis_edit"),

@@ -1,5 +1,5 @@
-"""The read-only plan page: every field of every sheet, for everyone who sees the
-convention, in a constant number of queries."""
+"""The read-only plan: an outline with a summary of each sheet, and each sheet's own page
+with every field, for everyone who sees the convention, in a constant number of queries."""
 
 import datetime
 
@@ -32,6 +32,10 @@ def plan_url(convention):
     return reverse("actionplan:plan", args=[convention.pk])
 
 
+def sheet_url(convention, number):
+    return reverse("actionplan:sheet", args=[convention.pk, number])
+
+
 @pytest.mark.parametrize(
     ("username", "status"),
     [
@@ -46,13 +50,45 @@ def test_who_reads_the_pma_plan(client, pma, username, status):
     assert client.get(plan_url(pma)).status_code == status
 
 
-def test_the_pma_sheets_read_as_the_document(client, pma):
+@pytest.mark.parametrize(
+    ("username", "status"),
+    [
+        ("conseiller.doubs", 200),
+        ("lecteur.valentigney", 200),
+        ("conseiller.hautrhin", 404),
+        ("cooperation.valdargent", 404),
+    ],
+)
+def test_who_reads_a_pma_sheet(client, pma, username, status):
+    client.force_login(User.objects.get(username=username))
+    assert client.get(sheet_url(pma, 6)).status_code == status
+
+
+def test_a_sheet_number_outside_the_plan_is_404(client, pma):
+    client.force_login(User.objects.get(username="lecteur.valentigney"))
+    assert client.get(sheet_url(pma, 11)).status_code == 404
+
+
+def test_the_pma_plan_summarises_each_sheet_and_links_to_it(client, pma):
     client.force_login(User.objects.get(username="lecteur.valentigney"))
     page = client.get(plan_url(pma)).content.decode()
     assert "Plan d'actions 2023-2027" in page
     assert "3 axes, 10 fiches actions" in page
     assert "Axe 3 – Plan d&#x27;actions décliné en 10 fiches" in page
     assert "Action 6 : Généraliser la mise en place des guichets uniques" in page
+    for number in range(1, 11):
+        assert f'href="{sheet_url(pma, number)}"' in page
+        assert f'id="action-{number}"' in page
+    assert page.count("Pilote : CA Pays de Montbéliard Agglomération") >= 1
+    assert page.count("Échéance : sur la durée de la CTG") == 10
+    assert "Nombre de participants" in page  # an indicator's label
+    # The long texts are on the sheets' own pages.
+    assert "Diagnostic initial" not in page
+
+
+def test_the_pma_sheets_read_as_the_document(client, pma):
+    client.force_login(User.objects.get(username="lecteur.valentigney"))
+    pages = [client.get(sheet_url(pma, number)).content.decode() for number in range(1, 11)]
     for label in (
         "Diagnostic initial",
         "Objectifs opérationnels",
@@ -66,14 +102,22 @@ def test_the_pma_sheets_read_as_the_document(client, pma):
         "Indicateurs d'évaluation",
         "Territoire concerné",
     ):
-        assert page.count(label) >= 10, label
-    assert page.count("Sur la durée de la CTG") == 10
-    assert "Besoins de concertation des acteurs" in page
-    assert "Pilote : CA Pays de Montbéliard Agglomération" in page
-    assert "Valentigney" in page
-    assert "Nombre de participants" in page
+        assert all(label in page for page in pages), label
+    assert all("Sur la durée de la CTG" in page for page in pages)
+    sixth = pages[5]
+    assert "Fiche action 6" in sixth
+    assert "Action 6 : Généraliser la mise en place des guichets uniques" in sixth
+    assert "Besoins de concertation des acteurs" in "".join(pages)
+    assert "Pilote : CA Pays de Montbéliard Agglomération" in "".join(pages)
+    assert "Valentigney" in "".join(pages)
+    # The sheets around it, and the way back to the plan.
+    assert f'href="{sheet_url(pma, 5)}"' in sixth and f'href="{sheet_url(pma, 7)}"' in sixth
+    assert f'href="{plan_url(pma)}#action-6"' in sixth
+    assert '<span aria-hidden="true">‹</span> Action' not in pages[0]
+    assert f'href="{sheet_url(pma, 2)}"' in pages[0]
+    assert "Action 11 <span" not in pages[9]
     # A reader is not offered the editor.
-    assert reverse("actionplan:plan_edit", args=[pma.pk]) not in page
+    assert reverse("actionplan:plan_edit", args=[pma.pk]) not in "".join(pages)
 
 
 def test_adviser_of_a_draft_convention_is_offered_the_editor(client, demo):
@@ -155,9 +199,30 @@ def test_plan_page_query_count_does_not_grow_with_sheets(
         response = client.get(plan_url(large))
     page = response.content.decode()
     assert "Action 40 :" in page
-    assert "1 500 €" in page or "1\xa0500 €" in page
-    assert "Cibles : 10 réunions au 31/12/2028 ; 10 réunions au 31/12/2030" in page
     client.force_login(User.objects.get(username="conseiller.doubs"))
     with django_assert_max_num_queries(len(one_sheet.captured_queries)):
         response = client.get(plan_url(pma))
     assert response.status_code == 200
+
+
+def test_sheet_page_shows_every_field_in_a_constant_number_of_queries(
+    client, pma, django_assert_max_num_queries
+):
+    small, small_adviser = full_convention(1)
+    large, large_adviser = full_convention(40)
+    client.force_login(small_adviser)
+    with django_assert_max_num_queries(25) as one_sheet:
+        client.get(sheet_url(small, 1))
+    client.force_login(large_adviser)
+    with django_assert_max_num_queries(len(one_sheet.captured_queries)):
+        response = client.get(sheet_url(large, 40))
+    page = response.content.decode()
+    assert "Action 40 :" in page
+    assert "1 500 €" in page or "1\xa0500 €" in page
+    assert "Cibles : 10 réunions au 31/12/2028 ; 10 réunions au 31/12/2030" in page
+    assert "Communes : Commune membre 0, Commune membre 1, Commune membre 2" in page
+    # Edited from its own page while the convention is in preparation.
+    assert (
+        reverse("actionplan:sheet_edit", args=[large.pk, large.action_sheets.get(number=40).pk])
+        in page
+    )

@@ -2,7 +2,9 @@
 
 import datetime
 import re
+from urllib.parse import urlencode
 
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 
@@ -10,6 +12,8 @@ from actionplan import charts, followup, overview, secrecy
 from actionplan.charts import Bar, Segment, TargetBar
 from conventions.access import visible_convention
 from conventions.models import Convention
+from ctg.forms import id_or_none
+from partners.models import Organisation
 
 QUARTER_PARAMETER = re.compile(r"(\d{4})-T([1-4])")
 # CTGs replaced the CEJ from 2020; nothing is followed outside these years.
@@ -59,7 +63,7 @@ def plan_dashboard(request, pk, year=None, quarter=None):
     elif (year, quarter) not in quarters:
         raise Http404("Ce trimestre n'appartient pas à la période de la convention.")
     hide = secrecy.applies_to(request.user, convention)
-    actions, indicators, entries = overview.plan_standing(
+    actions, indicators, counts = overview.plan_standing(
         convention, year, quarter, hide_secret=hide
     )
     period = followup.quarter_label(year, quarter)
@@ -67,7 +71,7 @@ def plan_dashboard(request, pk, year=None, quarter=None):
     statuses = overview.status_counts(actions)
     numeric = [i for i in indicators if i.is_quantitative]
     with_target = [i for i in numeric if i.target is not None and i.target.value is not None]
-    states = overview.quarter_states(convention, entries, year, quarter)
+    states = overview.quarter_states(convention, counts, year, quarter)
     attention = [a for a in actions if a.reasons]
     context = {
         "convention": convention,
@@ -111,8 +115,7 @@ def plan_dashboard(request, pk, year=None, quarter=None):
                 for i in with_target
             ],
             title="Dernière valeur de chaque indicateur chiffré au regard de sa cible",
-            description="; ".join(f"{i.indicator.label} : {_target_text(i)}" for i in with_target)
-            or "Aucun indicateur chiffré n'a de cible.",
+            description=_targets_description(with_target),
             chart_id="graphique-cibles",
         )
         if with_target
@@ -134,6 +137,28 @@ def plan_dashboard(request, pk, year=None, quarter=None):
     return render(request, "actionplan/plan_dashboard.html", context)
 
 
+# Beyond this many indicators, the chart's description sums them up: the table under the
+# chart gives each figure, and a screen reader would otherwise read hundreds in one go.
+DESCRIBED_ONE_BY_ONE = 12
+
+
+def _targets_description(with_target):
+    if len(with_target) <= DESCRIBED_ONE_BY_ONE:
+        return "; ".join(f"{i.indicator.label} : {_target_text(i)}" for i in with_target) or (
+            "Aucun indicateur chiffré n'a de cible."
+        )
+    shares = [i.share_of_target for i in with_target if not i.secret]
+    reached = sum(1 for share in shares if share is not None and share >= 100)
+    half = sum(1 for share in shares if share is not None and 50 <= share < 100)
+    below = sum(1 for share in shares if share is not None and share < 50)
+    return (
+        f"{len(with_target)} indicateurs chiffrés avec une cible : {reached} l'atteignent, "
+        f"{half} en sont à la moitié au moins, {below} en deçà de la moitié, "
+        f"{len(with_target) - reached - half - below} sans valeur communiquée ; "
+        "le tableau qui suit donne chaque valeur."
+    )
+
+
 def _target_text(standing):
     if standing.secret:
         return "masquée (secret statistique)"
@@ -144,11 +169,41 @@ def _target_text(standing):
     return text + (f" ({share} %)" if share is not None else "")
 
 
+# What the adviser looks for in the quarter of many conventions.
+QUARTER_STATES = {
+    "non-ouvert": ("Trimestre non ouvert", lambda row: not row.is_open),
+    "attendus": (
+        "Suivis attendus de la collectivité",
+        lambda row: row.is_open and row.pending > 0,
+    ),
+    "a-valider": ("Suivis transmis à valider", lambda row: row.submitted > 0),
+    "valide": (
+        "Entièrement validé",
+        lambda row: row.is_open and row.validated == row.total,
+    ),
+}
+PAGE_SIZE = 50
+
+
 def caf_followup(request):
-    """Completeness of a quarter's follow-up for every convention the person can see."""
+    """Completeness of a quarter's follow-up for every convention the person can see,
+    least complete first, 50 a page; an administrator chooses a Caf."""
     today = datetime.date.today()
     year, quarter = _chosen_quarter(request, None, followup.current_quarter(today))
-    rows = overview.quarter_completeness(Convention.objects.visible_to(request.user), year, quarter)
+    visible = Convention.objects.visible_to(request.user)
+    cafs, caf = [], None
+    if request.user.is_administrator:
+        cafs = list(Organisation.objects.cafs().only("pk", "name").order_by("name", "pk"))
+        caf = id_or_none(request.GET.get("caf"))
+        if caf is not None:
+            visible = visible.filter(caf_id=caf)
+    state = request.GET.get("etat", "")
+    if state not in QUARTER_STATES:
+        state = ""
+    rows = overview.quarter_completeness(visible, year, quarter)
+    shown = [row for row in rows if QUARTER_STATES[state][1](row)] if state else rows
+    filters = {"caf": caf or "", "etat": state}
+    kept = urlencode({key: value for key, value in filters.items() if value})
     previous = followup.previous_quarter(year, quarter)
     following = followup.next_quarter(year, quarter)
     return render(
@@ -156,6 +211,8 @@ def caf_followup(request):
         "actionplan/caf_followup.html",
         {
             "rows": rows,
+            "page": Paginator(shown, PAGE_SIZE).get_page(request.GET.get("page")),
+            "shown_count": len(shown),
             "year": year,
             "quarter": quarter,
             "period": followup.quarter_label(year, quarter),
@@ -163,5 +220,13 @@ def caf_followup(request):
             "next": (*following, followup.quarter_label(*following)),
             "opened": sum(1 for row in rows if row.is_open),
             "complete": sum(1 for row in rows if row.is_open and not row.pending),
+            "cafs": cafs,
+            "caf": caf,
+            "state": state,
+            "states": [(key, label) for key, (label, _) in QUARTER_STATES.items()],
+            "filtered": bool(state),
+            # The filters, kept by the quarter links; with the quarter, by the page links.
+            "filters": f"&{kept}" if kept else "",
+            "query": urlencode({"trimestre": f"{year}-T{quarter}"}) + (f"&{kept}" if kept else ""),
         },
     )

@@ -17,7 +17,13 @@ from actionplan.forms.plan import (
     ObjectiveForm,
 )
 from actionplan.models import IndicatorTarget, Objective
-from actionplan.outline import detailed_sheets, plan_outline, summary_sheets
+from actionplan.outline import (
+    detailed_sheets,
+    neighbours,
+    outline_sheets,
+    plan_outline,
+    summary_sheets,
+)
 from conventions.access import can_edit, editable_convention, visible_convention
 from conventions.lifecycle import LifecycleError
 from ctg.concurrency import FIELD as VERSION_FIELD
@@ -58,8 +64,10 @@ def _direction(request):
 
 
 def plan_detail(request, pk):
+    """The plan's outline: axes, objectives and a summary of each sheet, whose full text
+    is on its own page (a plan of 120 sheets in full weighed a megabyte)."""
     convention = visible_convention(request.user, pk)
-    axes = plan_outline(convention, detailed_sheets(convention))
+    axes = plan_outline(convention, outline_sheets(convention))
     return render(
         request,
         "actionplan/plan_detail.html",
@@ -67,6 +75,26 @@ def plan_detail(request, pk):
             "convention": convention,
             "axes": axes,
             "sheet_count": sum(axis.sheet_count for axis in axes),
+            "can_edit": can_edit(request.user, convention),
+        },
+    )
+
+
+def sheet_detail(request, pk, number):
+    """One action sheet in full, as annexe 3 lays it out, with the sheets around it."""
+    convention = visible_convention(request.user, pk)
+    sheet = get_object_or_404(
+        detailed_sheets(convention).select_related("axis", "objective__axis"), number=number
+    )
+    previous, following = neighbours(convention, number)
+    return render(
+        request,
+        "actionplan/sheet_detail.html",
+        {
+            "convention": convention,
+            "sheet": sheet,
+            "previous": previous,
+            "next": following,
             "can_edit": can_edit(request.user, convention),
         },
     )
