@@ -81,14 +81,20 @@ def conventions_in_force_during(first: datetime.date, last: datetime.date):
     return Convention.objects.filter(overlaps & (signed | terminated_later))
 
 
+def sheets_in_force_during(sheets, first: datetime.date, last: datetime.date):
+    """The sheets of the plan in force on at least one day between first and last: an
+    amendment's sheet from its start, a sheet it closed until its closing day."""
+    return sheets.filter(
+        Q(started_on__isnull=True) | Q(started_on__lte=last),
+        Q(closed_on__isnull=True) | Q(closed_on__gt=first),
+    )
+
+
 def open_quarter(year: int, quarter: int) -> int:
     """Open one follow-up per action sheet in force during the quarter; return how many."""
     first, last = quarter_bounds(year, quarter)
-    return _open_sheets(
-        ActionSheet.objects.filter(convention__in=conventions_in_force_during(first, last)),
-        year,
-        quarter,
-    )
+    sheets = ActionSheet.objects.filter(convention__in=conventions_in_force_during(first, last))
+    return _open_sheets(sheets_in_force_during(sheets, first, last), year, quarter)
 
 
 def _open_sheets(sheets, year, quarter, reason=OPENING_REASON, user=None):
@@ -129,7 +135,7 @@ def open_convention_quarter(user, convention, year, quarter, today=None) -> int:
         )
     with transaction.atomic():
         return _open_sheets(
-            ActionSheet.objects.filter(convention=convention),
+            sheets_in_force_during(ActionSheet.objects.filter(convention=convention), first, last),
             year,
             quarter,
             reason=f"Trimestre ouvert par {user.get_full_name() or user.username}"[:REASON_LENGTH],

@@ -24,6 +24,7 @@ from .followup import (
     current_quarter,
     quarter_bounds,
     quarter_label,
+    sheets_in_force_during,
 )
 from .models import (
     ActionSheet,
@@ -139,7 +140,13 @@ def plan_standing(convention, year, quarter, today=None, hide_secret=False):
     counts. A five-year plan of 120 actions has 2,400 entries and thousands of values.
     """
     today = today or datetime.date.today()
-    sheets = list(sheets_in_order(convention).defer(*SHEET_TEXTS))
+    # The plan in force that quarter: sheets an amendment added later or closed earlier
+    # are not part of it.
+    sheets = list(
+        sheets_in_force_during(sheets_in_order(convention), *quarter_bounds(year, quarter)).defer(
+            *SHEET_TEXTS
+        )
+    )
     up_to = Q(year__lt=year) | Q(year=year, quarter__lte=quarter)
     entries = FollowUp.objects.filter(up_to, action_sheet__convention=convention)
     latest_entries = (

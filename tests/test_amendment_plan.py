@@ -248,3 +248,37 @@ def test_the_amendment_page_starts_shows_and_discards_the_changes(client, signed
     client.post(discard)
     assert not Convention.objects.filter(pk=copy.pk).exists()
     assert signed.action_sheets.count() == 3
+
+
+def test_after_the_amendment_each_quarter_follows_the_plan_in_force_then(signed):
+    from actionplan import followup, overview
+
+    amendment = amended(signed)
+    amendment.changes_description = "Annexe 3 révisée."
+    amendment.save()
+    lifecycle.freeze_amendment(amendment)
+    for party in lifecycle.parties_missing_deliberation(signed, amendment):
+        DeliberationFactory(party=party, amendment=amendment)
+    lifecycle.start_amendment_signing(amendment)
+    sign(signed, amendment)
+    titles = {s.pk: s.title for s in signed.action_sheets.all()}
+
+    # 2026 T4, before the effective date: sheets 1 and 2 (since closed), not the new one.
+    followup.open_quarter(2026, 4)
+    before = FollowUp.objects.filter(year=2026, quarter=4)
+    assert sorted(titles[f.action_sheet_id] for f in before) == [
+        "Accueil des enfants handicapés",
+        "Guichet unique petite enfance et parentalité",
+    ]
+    # 2027 T1, from the effective date: sheet 1 and the new one.
+    followup.open_quarter(2027, 1)
+    after = FollowUp.objects.filter(year=2027, quarter=1)
+    assert sorted(titles[f.action_sheet_id] for f in after) == [
+        "Guichet unique petite enfance et parentalité",
+        "Inclusion numérique des familles",
+    ]
+    actions, _indicators, _counts = overview.plan_standing(signed, 2026, 3)
+    assert sorted(a.sheet.title for a in actions) == [
+        "Accueil des enfants handicapés",
+        "Guichet unique petite enfance et parentalité",
+    ]
