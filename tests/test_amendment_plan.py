@@ -282,3 +282,28 @@ def test_after_the_amendment_each_quarter_follows_the_plan_in_force_then(signed)
         "Accueil des enfants handicapés",
         "Guichet unique petite enfance et parentalité",
     ]
+
+
+def test_the_plan_page_shows_closed_and_added_sheets_and_opens_each(client, signed):
+    from django.urls import reverse
+
+    amendment = amended(signed)
+    amendment.changes_description = "Annexe 3 révisée."
+    amendment.save()
+    lifecycle.freeze_amendment(amendment)
+    for party in lifecycle.parties_missing_deliberation(signed, amendment):
+        DeliberationFactory(party=party, amendment=amendment)
+    lifecycle.start_amendment_signing(amendment)
+    sign(signed, amendment)
+    client.force_login(UserFactory(role=Role.ADVISER, organisation=signed.caf))
+    page = client.get(reverse("actionplan:plan", args=[signed.pk])).content.decode()
+    assert "close le 1 janvier 2027" in page
+    assert "en vigueur depuis le 1 janvier 2027" in page
+    # Number 2 names the new sheet; the closed sheet 2 is reached by its id.
+    sheet_two = reverse("actionplan:sheet", args=[signed.pk, 2])
+    assert "Inclusion numérique des familles" in client.get(sheet_two).content.decode()
+    closed = signed.action_sheets.get(closed_on__isnull=False)
+    shown = client.get(sheet_two, {"fiche": closed.pk}).content.decode()
+    assert "Accueil des enfants handicapés" in shown
+    assert client.get(sheet_two, {"fiche": "x"}).status_code == 200
+    assert client.get(sheet_two, {"fiche": "999999"}).status_code == 404

@@ -83,9 +83,12 @@ def plan_detail(request, pk):
 def sheet_detail(request, pk, number):
     """One action sheet in full, as annexe 3 lays it out, with the sheets around it."""
     convention = visible_convention(request.user, pk)
-    sheet = get_object_or_404(
-        detailed_sheets(convention).select_related("axis", "objective__axis"), number=number
-    )
+    sheets = detailed_sheets(convention).select_related("axis", "objective__axis")
+    # A sheet an amendment closed keeps its number, which a new sheet may take again: the
+    # number names the sheet in force, ?fiche= the closed one.
+    chosen = id_or_none(request.GET.get("fiche"))
+    sheets = sheets.filter(pk=chosen) if chosen else sheets.filter(closed_on=None)
+    sheet = get_object_or_404(sheets, number=number)
     previous, following = neighbours(convention, number)
     return render(
         request,
