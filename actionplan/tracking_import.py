@@ -327,7 +327,10 @@ class Plan:
 
     def __init__(self, convention):
         self.sheets = list(sheets_in_order(convention))
-        self.by_number = {sheet.number: sheet for sheet in self.sheets}
+        # A number taken again after an amendment closed its sheet names the sheet in force.
+        self.by_number = {
+            sheet.number: sheet for sheet in sorted(self.sheets, key=lambda s: s.closed_on is None)
+        }
         self.by_title = {}
         for sheet in self.sheets:
             self.by_title.setdefault(_fold(sheet.title), []).append(sheet)
