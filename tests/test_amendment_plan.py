@@ -307,3 +307,13 @@ def test_the_plan_page_shows_closed_and_added_sheets_and_opens_each(client, sign
     assert "Accueil des enfants handicapés" in shown
     assert client.get(sheet_two, {"fiche": "x"}).status_code == 200
     assert client.get(sheet_two, {"fiche": "999999"}).status_code == 404
+
+
+def test_a_tracking_table_number_names_the_sheet_in_force(signed):
+    from actionplan.tracking_import import Plan
+
+    closed = signed.action_sheets.get(number=2)
+    closed.closed_on = EFFECTIVE
+    closed.save()
+    added = ActionSheetFactory(axis=closed.axis, number=2, title="Inclusion numérique")
+    assert Plan(signed).by_number[2] == added
