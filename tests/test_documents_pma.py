@@ -107,6 +107,14 @@ def test_every_action_sheet_title_is_there(pma):
         assert normalized(title) in pma["text"], title
 
 
+def test_annexe_1_states_the_communes_early_childhood_obligations(pma):
+    text = pma["text"].upper()
+    assert "AUTORITÉS ORGANISATRICES DE L'ACCUEIL DU JEUNE ENFANT" in text
+    # Valentigney (10,501 inhabitants) is over 10,000 and supports one of PMA's RPE.
+    assert re.search(r"VALENTIGNEY 10\s?501 PLUS DE 10\s?000 LA COMMUNE OUI", text)
+    assert "POPULATION MUNICIPALE INSEE" in text
+
+
 def test_one_signature_field_per_signing_person(pma):
     signing_people = sum(p.signatories.count() for p in pma["parties"] if p.is_signatory)
     assert signing_people == 38

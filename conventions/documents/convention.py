@@ -15,6 +15,7 @@ import json
 
 from django.core.serializers.json import DjangoJSONEncoder
 
+from conventions.early_childhood import territory_facts
 from conventions.models import ConventionState, Deliberation
 from conventions.models.deliberation import ADOPTED_OUTCOMES, DeliberatingBody
 from conventions.snapshot import build_snapshot, to_json
@@ -81,6 +82,27 @@ def field_name(name, organisation):
 def document_hash(data):
     canonical = json.dumps(data, cls=DjangoJSONEncoder, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _early_childhood(convention):
+    """Annexe 1's facts on the communes' early-childhood obligations (reference data of
+    today, with its year: not part of the frozen text)."""
+    facts = territory_facts(convention)
+    return {
+        "years": facts.population_years,
+        "communes": [
+            {
+                "name": row.commune.name,
+                "population": row.population_label,
+                "over_scheme": row.tier == 2,
+                "holder": row.holder.name if row.is_transferred else "",
+                "has_rpe": row.has_rpe,
+                "has_action": row.has_action,
+            }
+            for row in facts.above_planning
+        ],
+        "small": len(facts.small),
+    }
 
 
 def convention_content(convention, version=None, *, signed_ready=False, live=False):
@@ -163,6 +185,7 @@ def convention_content(convention, version=None, *, signed_ready=False, live=Fal
         ),
         "signature_groups": _signature_groups(signatories),
         "diagnostic": snapshot["diagnostic"],
+        "early_childhood": _early_childhood(convention),
         "equipment": _equipment(
             snapshot["equipment"], {p["name"]: p["designation"] for p in parties}
         ),
