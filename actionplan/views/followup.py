@@ -7,6 +7,11 @@ only if it changed or is being submitted. An action refused (a rule, or someone
 saved it meanwhile) comes back with the person's text and the reason; the
 others are saved.
 
+A quarter of more than WHOLE_PAGE_UP_TO actions (a big territory's plan holds
+120) is shown one axis at a time (?axe=N), with every axis's counts of actions to
+fill, transmitted and validated: the page opens on the first axis with something
+waiting for the person, and saving or transmitting all applies to that axis.
+
 For the Caf's adviser (and an administrator) it is a review page: the answers
 read-only, each with its decision (views/followup_review.py); the editable form
 of one action only when they choose to correct it (?corriger=<entry id>), posted
@@ -51,6 +56,10 @@ SUBMITTED = ("transmis à la Caf", "transmis à la Caf")
 QUARTER_PARAMETER = re.compile(r"(\d{4})-T([1-4])")
 # str.isdigit() accepts "²", which int() refuses: ids and revisions are matched in ASCII.
 NUMBER = re.compile(r"[0-9]{1,18}")
+# Beyond this many actions in a quarter the page shows one axis at a time: 120 actions'
+# forms made a page of 2,700 fields, slow to load and to go through on a phone; 20
+# actions' forms take about as long to draw as the rest of the page.
+WHOLE_PAGE_UP_TO = 20
 
 
 @dataclass(eq=False)
@@ -96,10 +105,73 @@ def followup_current(request, pk):
     return redirect("actionplan:followup", convention.pk, year, quarter)
 
 
-def _entries(convention, year, quarter):
-    return list(
+def axis_counts(convention, year, quarter):
+    """Every axis holding actions this quarter, in order, with its counts by stage."""
+    counted = (
         FollowUp.objects.filter(action_sheet__convention=convention, year=year, quarter=quarter)
-        .select_related(
+        .values("action_sheet__axis__number", "action_sheet__axis__title")
+        .annotate(
+            total=Count("pk"),
+            submitted=Count("pk", filter=Q(state=FollowUpState.SUBMITTED)),
+            validated=Count("pk", filter=Q(state=FollowUpState.VALIDATED)),
+            returned=Count("pk", filter=Q(state=FollowUpState.RETURNED)),
+            pending=Count("pk", filter=Q(state__in=(FollowUpState.OPEN, FollowUpState.DRAFT))),
+        )
+        .order_by("action_sheet__axis__number")
+    )
+    return [
+        {
+            "number": row["action_sheet__axis__number"],
+            "title": row["action_sheet__axis__title"],
+            "total": row["total"],
+            "submitted": row["submitted"],
+            "validated": row["validated"],
+            "returned": row["returned"],
+            "pending": row["pending"],
+            "to_fill": row["pending"] + row["returned"],
+        }
+        for row in counted
+    ]
+
+
+def chosen_axis(request, axes, may_validate):
+    """The axis the page shows alone (?axe=N), or None when the quarter fits on one page.
+
+    Without a choice: the first axis where something waits for this person (actions
+    transmitted, for the adviser; to fill, for the chargé de coopération).
+    """
+    if len(axes) < 2 or sum(axis["total"] for axis in axes) <= WHOLE_PAGE_UP_TO:
+        return None
+    numbers = [axis["number"] for axis in axes]
+    asked = request.GET.get("axe", "")
+    if asked:
+        if not NUMBER.fullmatch(asked) or int(asked) not in numbers:
+            raise Http404("Cet axe n'a pas d'action à ce trimestre.")
+        return int(asked)
+    waiting = "submitted" if may_validate else "to_fill"
+    return next((axis["number"] for axis in axes if axis[waiting]), numbers[0])
+
+
+def entry_axis(convention, year, quarter, entry_pk, default):
+    """The number of the axis holding this entry of the quarter (`default` if none does)."""
+    number = (
+        FollowUp.objects.filter(
+            pk=entry_pk, action_sheet__convention=convention, year=year, quarter=quarter
+        )
+        .values_list("action_sheet__axis__number", flat=True)
+        .first()
+    )
+    return default if number is None else number
+
+
+def _entries(convention, year, quarter, axis=None):
+    entries = FollowUp.objects.filter(
+        action_sheet__convention=convention, year=year, quarter=quarter
+    )
+    if axis is not None:
+        entries = entries.filter(action_sheet__axis__number=axis)
+    return list(
+        entries.select_related(
             "action_sheet__axis",
             "action_sheet__objective__axis",
             "action_sheet__pilot_party__organisation",
@@ -116,20 +188,21 @@ def _entries(convention, year, quarter):
     )
 
 
-def build_rows(user, convention, year, quarter, data=None, correcting=None):
-    """The actions of the quarter as this person may see and change them.
+def build_rows(user, convention, year, quarter, data=None, correcting=None, axis=None):
+    """The actions of the quarter (of one axis: `axis`, its number) as this person may see
+    and change them.
 
     data: what was posted to the quarter's page. The chargé de coopération gets a
     form for every action they may still write; the adviser reviews, and gets the
     form only of the action they correct (`correcting`, an entry id) or sent.
     """
-    entries = _entries(convention, year, quarter)
-    values = {
-        v.indicator_id: v
-        for v in IndicatorValue.objects.filter(
-            indicator__action_sheet__convention=convention, year=year, quarter=quarter
-        )
-    }
+    entries = _entries(convention, year, quarter, axis)
+    values = IndicatorValue.objects.filter(
+        indicator__action_sheet__convention=convention, year=year, quarter=quarter
+    )
+    if axis is not None:
+        values = values.filter(indicator__action_sheet__axis__number=axis)
+    values = {v.indicator_id: v for v in values}
     may_fill = followup.can_fill(user, convention)
     may_validate = followup.can_validate(user, convention)
     hide = secrecy.applies_to(user, convention)
@@ -205,14 +278,11 @@ def _notices(convention, year, quarter):
     )
 
 
-def tally(rows):
-    """How many actions of the quarter are in each stage of the review."""
-    states = [row.entry.state for row in rows]
+def tally(axes):
+    """How many actions of the quarter are in each stage of the review (from axis_counts)."""
     return {
-        "submitted": states.count(FollowUpState.SUBMITTED),
-        "validated": states.count(FollowUpState.VALIDATED),
-        "returned": states.count(FollowUpState.RETURNED),
-        "pending": states.count(FollowUpState.OPEN) + states.count(FollowUpState.DRAFT),
+        stage: sum(axis[stage] for axis in axes)
+        for stage in ("total", "submitted", "validated", "returned", "pending")
     }
 
 
@@ -229,10 +299,20 @@ def opening_day(convention, year, quarter, today=None):
     return followup.quarter_bounds(year, quarter)[0]
 
 
-def page_context(request, convention, year, quarter, rows, may_fill, may_validate):
-    """What the quarter's page and its htmx parts show."""
-    entries = [row.entry for row in rows]
+def page_context(
+    request, convention, year, quarter, rows, may_fill, may_validate, axis=None, axes=None
+):
+    """What the quarter's page and its htmx parts show.
+
+    axis: the number of the axis shown alone, if any; axes: axis_counts, read again
+    when not given (after a save or a decision they have changed).
+    """
+    if axes is None:
+        axes = axis_counts(convention, year, quarter)
+    counts = tally(axes)
     opens_on = None if rows else opening_day(convention, year, quarter)
+    shown = next((item for item in axes if item["number"] == axis), None)
+    position = axes.index(shown) if shown else 0
     return {
         "convention": convention,
         "year": year,
@@ -244,11 +324,16 @@ def page_context(request, convention, year, quarter, rows, may_fill, may_validat
         "may_validate": may_validate,
         "has_form": any(row.form for row in rows),
         "review": may_validate,
-        "tally": tally(rows),
+        "tally": counts,
+        "axes": axes if shown else [],
+        "axis": shown,
+        "axis_query": f"?axe={axis}" if shown else "",
+        "previous_axis": axes[position - 1] if shown and position > 0 else None,
+        "next_axis": axes[position + 1] if shown and position + 1 < len(axes) else None,
         "submitted_rows": [row for row in rows if row.entry.state == FollowUpState.SUBMITTED],
         "opens_on": opens_on,
-        "reported": sum(1 for e in entries if e.state in overview.REPORTED),
-        "validated": sum(1 for e in entries if e.state == FollowUpState.VALIDATED),
+        "reported": counts["submitted"] + counts["validated"],
+        "validated": counts["validated"],
         "nav": _quarter_nav(convention, year, quarter),
         "notices": _notices(convention, year, quarter) if may_validate else [],
         "can_open": may_validate and not rows and not opens_on,
@@ -258,26 +343,50 @@ def page_context(request, convention, year, quarter, rows, may_fill, may_validat
     }
 
 
-def render_quarter(request, convention, year, quarter, rows, may_fill, may_validate, status=200):
-    context = page_context(request, convention, year, quarter, rows, may_fill, may_validate)
+def render_quarter(
+    request,
+    convention,
+    year,
+    quarter,
+    rows,
+    may_fill,
+    may_validate,
+    status=200,
+    axis=None,
+    axes=None,
+):
+    context = page_context(
+        request, convention, year, quarter, rows, may_fill, may_validate, axis, axes
+    )
     return render(request, "actionplan/followup_quarter.html", context, status=status)
+
+
+def page_axis(request, convention, year, quarter):
+    """The axis_counts of the quarter and the axis the page shows alone (or None)."""
+    axes = axis_counts(convention, year, quarter)
+    return axes, chosen_axis(request, axes, followup.can_validate(request.user, convention))
 
 
 @require_http_methods(["GET", "POST"])
 def followup_quarter(request, pk, year, quarter):
     convention = quarter_convention(request, pk, year, quarter)
+    axes, axis = page_axis(request, convention, year, quarter)
     if request.method == "GET":
         correcting = request.GET.get("corriger", "")
+        correcting = int(correcting) if NUMBER.fullmatch(correcting) else None
+        if correcting is not None and axis is not None and "axe" not in request.GET:
+            # A link to correct one action opens the axis that holds it.
+            axis = entry_axis(convention, year, quarter, correcting, axis)
         rows, may_fill, may_validate = build_rows(
-            request.user,
-            convention,
-            year,
-            quarter,
-            correcting=int(correcting) if NUMBER.fullmatch(correcting) else None,
+            request.user, convention, year, quarter, correcting=correcting, axis=axis
         )
-        return render_quarter(request, convention, year, quarter, rows, may_fill, may_validate)
+        return render_quarter(
+            request, convention, year, quarter, rows, may_fill, may_validate, axis=axis, axes=axes
+        )
 
-    rows, may_fill, may_validate = build_rows(request.user, convention, year, quarter, request.POST)
+    rows, may_fill, may_validate = build_rows(
+        request.user, convention, year, quarter, request.POST, axis=axis
+    )
     if not may_fill:
         raise PermissionDenied("Vous ne pouvez que consulter le suivi de cette convention.")
     by_pk = {row.entry.pk: row for row in rows}
@@ -289,6 +398,14 @@ def followup_quarter(request, pk, year, quarter):
     if decision and not may_validate:
         raise PermissionDenied("Seul le conseiller de la Caf décide d'un suivi.")
     decided = int(decided) if decided else None
+    # "Save and go to the next axis": the person's text is saved before the page changes.
+    going = request.POST.get("aller_axe", "")
+    if going and axis is not None:
+        if not NUMBER.fullmatch(going) or int(going) not in (item["number"] for item in axes):
+            return HttpResponseBadRequest("Axe inconnu.")
+        going = int(going)
+    else:
+        going = None
     if decided is not None and (decided not in by_pk or not by_pk[decided].decision):
         return HttpResponseBadRequest("Ce suivi n'attend pas de décision.")
 
@@ -311,7 +428,7 @@ def followup_quarter(request, pk, year, quarter):
 
     if failed:
         # What was saved comes back as saved; what was refused, as the person typed it.
-        fresh, _, _ = build_rows(request.user, convention, year, quarter)
+        fresh, _, _ = build_rows(request.user, convention, year, quarter, axis=axis)
         fresh = {row.entry.pk: row for row in fresh}
         for index, row in enumerate(rows):
             if row not in failed:
@@ -327,12 +444,17 @@ def followup_quarter(request, pk, year, quarter):
             may_fill,
             may_validate,
             status=409 if conflict else 200,
+            axis=axis,
         )
-    if not done:
+    if going is not None:
+        axis = going
+    elif not done:
         messages.info(request, "Aucune modification à enregistrer.")
     report(request, done)
     url = reverse("actionplan:followup", args=[convention.pk, year, quarter])
-    if len(done) == 1:
+    if axis is not None:
+        url += f"?axe={axis}"
+    if len(done) == 1 and going is None:
         url += f"#action-{done[0][0].entry.action_sheet.number}"
     return redirect(url)
 

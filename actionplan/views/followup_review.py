@@ -3,7 +3,9 @@
 Each decision is a form of its own: with htmx it answers with the action's block
 alone (and, out of band, the quarter's counts and a sentence for screen readers),
 so the page never reloads; without JavaScript it is a plain POST followed by a
-redirect to the page, or the page again with the refusal at the field.
+redirect to the page, or the page again with the refusal at the field. On a quarter
+shown one axis at a time, the forms post the axis (?axe=N): the answer reads and
+shows that axis only.
 """
 
 import re
@@ -22,6 +24,8 @@ from actionplan.views.followup import (
     NUMBER,
     build_rows,
     decide,
+    entry_axis,
+    page_axis,
     page_context,
     quarter_convention,
     render_quarter,
@@ -35,8 +39,10 @@ def _is_htmx(request):
     return request.headers.get("HX-Request") == "true"
 
 
-def _page_url(convention, year, quarter, number=None):
+def _page_url(convention, year, quarter, axis=None, number=None):
     url = reverse("actionplan:followup", args=[convention.pk, year, quarter])
+    if axis is not None:
+        url += f"?axe={axis}"
     return f"{url}#action-{number}" if number is not None else url
 
 
@@ -44,7 +50,11 @@ def _page_url(convention, year, quarter, number=None):
 def decide_entry(request, pk, year, quarter, entry_pk):
     """Validate, send back or reopen one action of the quarter."""
     convention = quarter_convention(request, pk, year, quarter)
-    rows, may_fill, may_validate = build_rows(request.user, convention, year, quarter)
+    _, axis = page_axis(request, convention, year, quarter)
+    if axis is not None:
+        # The answer is the block of this action: read the axis that holds it.
+        axis = entry_axis(convention, year, quarter, entry_pk, axis)
+    rows, may_fill, may_validate = build_rows(request.user, convention, year, quarter, axis=axis)
     if not may_validate:
         raise PermissionDenied("Seul le conseiller de la Caf décide d'un suivi.")
     row = next((row for row in rows if row.entry.pk == entry_pk), None)
@@ -62,7 +72,7 @@ def decide_entry(request, pk, year, quarter, entry_pk):
     done = decide(request.user, row, action, saved=False)
     if done:
         # Read again: the block shows the new state, who decided, and its next decision.
-        rows, _, _ = build_rows(request.user, convention, year, quarter)
+        rows, _, _ = build_rows(request.user, convention, year, quarter, axis=axis)
         row = next(row for row in rows if row.entry.pk == entry_pk)
         row.notice = f"Suivi de l'action {number} {DECISIONS[action][1]}."
     elif row.decision.has_error("comment"):
@@ -71,7 +81,7 @@ def decide_entry(request, pk, year, quarter, entry_pk):
     if not _is_htmx(request):
         if done:
             report(request, [(row, DECISIONS[action][1:])])
-            return redirect(_page_url(convention, year, quarter, number))
+            return redirect(_page_url(convention, year, quarter, axis, number))
         return render_quarter(
             request,
             convention,
@@ -81,8 +91,11 @@ def decide_entry(request, pk, year, quarter, entry_pk):
             may_fill,
             may_validate,
             status=409 if row.conflict else 200,
+            axis=axis,
         )
-    context = page_context(request, convention, year, quarter, rows, may_fill, may_validate)
+    context = page_context(
+        request, convention, year, quarter, rows, may_fill, may_validate, axis=axis
+    )
     if done:
         announcement = row.notice
     else:
@@ -97,6 +110,7 @@ def decide_entry(request, pk, year, quarter, entry_pk):
 def validate_all(request, pk, year, quarter):
     """Validate every submitted action the page showed, all or nothing."""
     convention = quarter_convention(request, pk, year, quarter)
+    _, axis = page_axis(request, convention, year, quarter)
     revisions = {}
     for name, value in request.POST.items():
         matched = REVISION.fullmatch(name)
@@ -126,8 +140,10 @@ def validate_all(request, pk, year, quarter):
             messages.error(request, refusal)
         else:
             messages.success(request, announcement)
-        return redirect(_page_url(convention, year, quarter))
-    rows, may_fill, may_validate = build_rows(request.user, convention, year, quarter)
-    context = page_context(request, convention, year, quarter, rows, may_fill, may_validate)
+        return redirect(_page_url(convention, year, quarter, axis))
+    rows, may_fill, may_validate = build_rows(request.user, convention, year, quarter, axis=axis)
+    context = page_context(
+        request, convention, year, quarter, rows, may_fill, may_validate, axis=axis
+    )
     context.update(refusal=refusal, announcement=announcement, bulk_done=not refusal)
     return render(request, "actionplan/followup_review_refreshed.html", context)
