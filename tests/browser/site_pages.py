@@ -35,6 +35,8 @@ NEEDS_UPLOAD = {
     "conventions:import_review",
     "conventions:import_delete",
     "conventions:signed_copy_upload",
+    "conventions:signed_copy_confirm",
+    "conventions:document_completion",
     "conventions:document_preview",
     "actionplan:tracking_import_preview",
     "actionplan:tracking_import_confirm",
