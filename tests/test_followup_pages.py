@@ -484,5 +484,6 @@ def test_convention_page_links_to_the_follow_up(client, setting):
 def test_dates_are_french(client, setting):
     client.force_login(setting.users["adviser"])
     page = client.get(page_url(setting)).content.decode()
-    assert "au plus tard le 30 juin 2026" in page
-    assert datetime.date(2026, 6, 30).isoformat() not in page
+    # Due 30 days after the quarter (FOLLOWUP_DEADLINE_DAYS).
+    assert "au plus tard le 30 juillet 2026" in page
+    assert datetime.date(2026, 7, 30).isoformat() not in page

@@ -560,7 +560,7 @@ def test_a_quarter_still_to_come_says_when_it_opens(client, setting, who):
     assert response.status_code == 200
     page = response.content.decode()
     assert "Ce trimestre s'ouvrira le 1er octobre 2026" in page
-    assert "au plus tard le 31 décembre 2026" in page
+    assert "au plus tard le 30 janvier 2027" in page
     assert "Ouvrir le T4 2026 maintenant" not in page
 
 

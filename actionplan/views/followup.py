@@ -33,7 +33,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from actionplan import followup, overview, secrecy, tasks
+from actionplan import deadlines, followup, overview, secrecy, tasks
 from actionplan.forms.followup import DecisionForm, EntryForm
 from actionplan.models import (
     FollowUp,
@@ -318,7 +318,7 @@ def page_context(
         "year": year,
         "quarter": quarter,
         "period": followup.quarter_label(year, quarter),
-        "due": followup.quarter_bounds(year, quarter)[1],
+        "due": deadlines.deadline(year, quarter),
         "rows": rows,
         "may_fill": may_fill,
         "may_validate": may_validate,
