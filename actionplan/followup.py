@@ -168,19 +168,6 @@ def convention_quarters(convention) -> list[tuple[int, int]]:
     return quarters
 
 
-def reminder_quarter(today: datetime.date, days: int) -> tuple[int, int]:
-    """The latest quarter whose entries have been late for at least `days` days.
-
-    An entry is due by the last day of its quarter (the home dashboard counts it
-    late from the next day on); the reminder goes `days` days after that.
-    """
-    day = today - datetime.timedelta(days=days)
-    year, quarter = current_quarter(day)
-    if quarter_bounds(year, quarter)[1] == day:
-        return year, quarter
-    return previous_quarter(year, quarter)
-
-
 # -- Who may do what ----------------------------------------------------------
 
 

@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
-from actionplan import followup
+from actionplan import deadlines, followup
 from actionplan.followup import FollowUpError, NotAllowed, StaleEntry
 from actionplan.models import FollowUp, FollowUpState, IndicatorValue
 from tests.followup_setup import TODAY, entry_data, signed_convention
@@ -274,18 +274,34 @@ def test_adviser_opens_a_quarter_of_one_convention(setting):
 
 
 @pytest.mark.parametrize(
-    ("today", "days", "expected"),
+    ("today", "deadline_days", "expected"),
     [
-        (datetime.date(2026, 4, 14), 15, (2025, 4)),
-        (datetime.date(2026, 4, 15), 15, (2026, 1)),
-        (datetime.date(2026, 6, 30), 15, (2026, 1)),
-        (datetime.date(2026, 7, 15), 15, (2026, 2)),
-        (datetime.date(2026, 4, 1), 1, (2026, 1)),
-        (datetime.date(2026, 5, 30), 60, (2026, 1)),
+        (datetime.date(2026, 4, 30), 30, (2025, 4)),
+        (datetime.date(2026, 5, 1), 30, (2026, 1)),
+        (datetime.date(2026, 7, 30), 30, (2026, 1)),
+        (datetime.date(2026, 7, 31), 30, (2026, 2)),
+        (datetime.date(2026, 4, 2), 1, (2026, 1)),
+        (datetime.date(2026, 5, 30), 60, (2025, 4)),
     ],
 )
-def test_reminder_quarter(today, days, expected):
-    assert followup.reminder_quarter(today, days) == expected
+def test_quarter_past_deadline(settings, today, deadline_days, expected):
+    settings.FOLLOWUP_DEADLINE_DAYS = deadline_days
+    assert deadlines.quarter_past_deadline(today) == expected
+
+
+@pytest.mark.parametrize(
+    ("today", "expected"),
+    [
+        (datetime.date(2026, 4, 19), None),
+        (datetime.date(2026, 4, 20), (2026, 1)),
+        (datetime.date(2026, 4, 30), (2026, 1)),
+        (datetime.date(2026, 5, 1), None),
+        (datetime.date(2026, 7, 20), (2026, 2)),
+    ],
+)
+def test_quarter_to_remind_ten_days_before_a_30_day_deadline(settings, today, expected):
+    settings.FOLLOWUP_DEADLINE_DAYS, settings.FOLLOWUP_REMINDER_DAYS = 30, 10
+    assert deadlines.quarter_to_remind(today) == expected
 
 
 def test_convention_quarters_cover_the_period(setting):
