@@ -78,14 +78,16 @@ def _url_fetcher():
     return SafeURLFetcher(allowed_protocols=("data", "file"), allow_redirects=False)
 
 
-def html_to_pdf(html, *, title="", author=""):
+def html_to_pdf(html, *, signature_boxes=True):
+    """The PDF of a document's HTML; signature_boxes=False skips looking for signature
+    boxes on every page, for a document that gets no signature field."""
     from weasyprint import HTML
 
     document = HTML(
         string=html, base_url=str(settings.BASE_DIR), url_fetcher=_url_fetcher()
     ).render()
     boxes = {}
-    for index, page in enumerate(document.pages):
+    for index, page in enumerate(document.pages if signature_boxes else ()):
         page_height = page.height
         for box in page._page_box.descendants():
             element = getattr(box, "element", None)

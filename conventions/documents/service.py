@@ -87,10 +87,11 @@ def _render_convention(document, content):
         for p in parties.values()
         if p["logo"] and p is not caf and p is not lead
     ]
+    signed_ready = document.kind == DocumentKind.SIGNED_READY
     html = pdf.render_html("documents/convention.html", doc)
-    result = pdf.html_to_pdf(html)
+    result = pdf.html_to_pdf(html, signature_boxes=signed_ready)
     fields = []
-    if document.kind == DocumentKind.SIGNED_READY:
+    if signed_ready:
         for group in content["signature_groups"]:
             for person in group["people"]:
                 page, box = result.boxes[person["field"]]
