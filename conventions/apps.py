@@ -8,7 +8,7 @@ class ConventionsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
-        from conventions import inbox, stored_files
+        from conventions import checks, inbox, stored_files  # noqa: F401 (checks register)
 
         stored_files.connect()
         # What the "À faire" lines are made of: any change refreshes the navbar's count.
