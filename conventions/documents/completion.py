@@ -22,14 +22,14 @@ def _how(signer):
 
 
 def completion_facts(document):
-    convention = document.convention
+    convention, amendment = document.convention, document.amendment
     copies = list(document.signed_copies.order_by("uploaded_at"))
     signed_by = {}
     for copy in copies:
         for signer in copy.signers:
             signed_by.setdefault((signer["party"], signer["representative"]), signer)
     signatures = (
-        Signature.objects.filter(party__convention=convention, amendment=None)
+        Signature.objects.filter(party__convention=convention, amendment=amendment)
         .select_related("party__organisation", "representative")
         .order_by("party__position", "signed_on", "pk")
     )
@@ -46,12 +46,15 @@ def completion_facts(document):
                 "how": _how(signer),
             }
         )
+    subject = convention.title
+    if amendment is not None:
+        subject = f"Avenant n° {amendment.number} – {convention.title}"
     return {
-        "title": f"Certificat de réalisation – {convention.title}",
-        "running_title": convention.title,
+        "title": f"Certificat de réalisation – {subject}",
+        "running_title": subject,
         "version_label": "Certificat de réalisation des signatures",
         "is_project": False,
-        "convention_title": convention.title,
+        "convention_title": subject,
         "caf_name": str(convention.caf),
         "document_label": document.label,
         "document_hash": document.file_hash,
@@ -59,7 +62,7 @@ def completion_facts(document):
             {"hash": c.file_hash, "uploaded_at": timezone.localtime(c.uploaded_at)} for c in copies
         ],
         "signatures": rows,
-        "signed_on": convention.signed_on,
+        "signed_on": amendment.signed_on if amendment else convention.signed_on,
         "made_at": timezone.localtime(),
     }
 

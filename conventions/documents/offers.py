@@ -10,7 +10,13 @@ from dataclasses import dataclass, field
 
 from actionplan.followup import current_quarter
 from conventions.access import can_edit, can_record_deliberation
-from conventions.models import ConventionState, DocumentFormat, DocumentKind, PartyRole
+from conventions.models import (
+    AmendmentState,
+    ConventionState,
+    DocumentFormat,
+    DocumentKind,
+    PartyRole,
+)
 
 
 @dataclass
@@ -49,6 +55,8 @@ HELP = {
     DocumentKind.FOLLOW_UP_REPORT: "L'avancement des actions et des indicateurs pour un "
     "trimestre ou une année entière.",
     DocumentKind.AMENDMENT: "Le texte de l'avenant.",
+    DocumentKind.AMENDMENT_SIGNED_READY: "L'avenant figé avec un champ de signature "
+    "électronique par signataire ; émis une seule fois : tous signent le même fichier.",
     DocumentKind.REVIEW: "Le bilan présenté aux instances de pilotage.",
 }
 
@@ -119,6 +127,16 @@ def document_offers(user, convention, *, amendments=(), reviews=(), today=None):
                 {"amendment": amendment.pk},
             )
             for amendment in amendments
+        ]
+        buttons += [
+            Offer(
+                DocumentKind.AMENDMENT_SIGNED_READY,
+                f"Avenant n° {amendment.number} prêt à signer (PDF)",
+                HELP[DocumentKind.AMENDMENT_SIGNED_READY],
+                {"amendment": amendment.pk},
+            )
+            for amendment in amendments
+            if amendment.state in (AmendmentState.SIGNING, AmendmentState.SIGNED)
         ]
         buttons += [
             Offer(

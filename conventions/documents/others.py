@@ -267,6 +267,33 @@ def render_amendment(document, content):
     return _rendered(result.data, result.page_count)
 
 
+def amendment_signed_ready_content(document):
+    """The frozen amendment with one signature field per person signing it: the parties
+    of the convention today, but for those that left through an earlier amendment."""
+    content = amendment_content(document)
+    left = set(
+        document.convention.parties.exclude(left_on=None)
+        .filter(left_on__lte=document.amendment.frozen_at.date())
+        .values_list("pk", flat=True)
+    )
+    groups = [g for g in content["signature_groups"] if g["party_id"] not in left]
+    return {
+        **content,
+        "signed_ready": True,
+        "signature_groups": groups,
+        "parties": [p for p in content["parties"] if p["party_id"] not in left],
+        "local_parties": [p for p in content["local_parties"] if p["party_id"] not in left],
+    }
+
+
+def render_amendment_signed_ready(document, content):
+    from .service import with_signature_fields
+
+    doc = {**content, "caf_logo": "", "lead_logo": "", "logo_strip": []}
+    result = pdf.html_to_pdf(pdf.render_html("documents/amendment.html", doc))
+    return with_signature_fields(result, content["signature_groups"])
+
+
 # -- Follow-up report and reviews ------------------------------------------------
 
 
@@ -477,6 +504,10 @@ KINDS = {
         render_deliberation_pdf,
     ),
     (DocumentKind.AMENDMENT, DocumentFormat.PDF): (amendment_content, render_amendment),
+    (DocumentKind.AMENDMENT_SIGNED_READY, DocumentFormat.PDF): (
+        amendment_signed_ready_content,
+        render_amendment_signed_ready,
+    ),
     (DocumentKind.FOLLOW_UP_REPORT, DocumentFormat.PDF): (
         follow_up_report_content,
         render_report,

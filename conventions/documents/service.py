@@ -33,6 +33,9 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
 from conventions.models import (
+    SIGNED_READY_KINDS,
+    Amendment,
+    AmendmentState,
     Convention,
     ConventionState,
     Document,
@@ -71,8 +74,6 @@ def _convention_source(document):
 
 
 def _render_convention(document, content):
-    from .signing import add_signature_fields
-
     doc = dict(content)
     doc["running_title"] = (
         f"Convention territoriale globale – {content['territory']} {content['period']}"
@@ -90,24 +91,30 @@ def _render_convention(document, content):
     signed_ready = document.kind == DocumentKind.SIGNED_READY
     html = pdf.render_html("documents/convention.html", doc)
     result = pdf.html_to_pdf(html, signature_boxes=signed_ready)
-    fields = []
     if signed_ready:
-        for group in content["signature_groups"]:
-            for person in group["people"]:
-                page, box = result.boxes[person["field"]]
-                fields.append(
-                    {
-                        "name": person["field"],
-                        "signer": person["name"],
-                        "party": group["party_id"],
-                        "representative": person["representative_id"],
-                        "page": page,
-                        "box": box,
-                    }
-                )
-        data = add_signature_fields(result.data, fields)
-    else:
-        data = result.data
+        return with_signature_fields(result, content["signature_groups"])
+    return Rendered(data=result.data, page_count=result.page_count)
+
+
+def with_signature_fields(result, signature_groups):
+    """The rendered PDF with one empty signature field in each signing person's box."""
+    from .signing import add_signature_fields
+
+    fields = []
+    for group in signature_groups:
+        for person in group["people"]:
+            page, box = result.boxes[person["field"]]
+            fields.append(
+                {
+                    "name": person["field"],
+                    "signer": person["name"],
+                    "party": group["party_id"],
+                    "representative": person["representative_id"],
+                    "page": page,
+                    "box": box,
+                }
+            )
+    data = add_signature_fields(result.data, fields)
     return Rendered(data=data, page_count=result.page_count, signature_fields=fields)
 
 
@@ -151,6 +158,8 @@ def request_document(
     target = {key: value for key, value in target.items() if value is not None}
     if kind == DocumentKind.SIGNED_READY:
         return _request_signed_ready(convention, user=user)
+    if kind == DocumentKind.AMENDMENT_SIGNED_READY:
+        return _request_amendment_signed_ready(convention, target.get("amendment"), user=user)
     if kind == DocumentKind.CONVENTION and convention.state != ConventionState.DRAFT:
         target.setdefault("version", convention.current_version)
     document = Document(convention=convention, kind=kind, format=format, **target)
@@ -224,6 +233,44 @@ def _request_signed_ready(convention, *, user=None):
     return document
 
 
+def _request_amendment_signed_ready(convention, amendment, *, user=None):
+    """The amendment's signed-ready PDF, issued once, like the convention's."""
+    amendment_id = getattr(amendment, "pk", amendment)
+    amendment = (
+        Amendment.objects.select_for_update().filter(convention=convention, pk=amendment_id).first()
+    )
+    if amendment is None or amendment.state not in (
+        AmendmentState.SIGNING,
+        AmendmentState.SIGNED,
+    ):
+        raise DocumentError(
+            "L'avenant prêt à signer s'émet quand l'avenant est « À la signature »."
+        )
+    issued = (
+        Document.objects.filter(amendment=amendment, kind=DocumentKind.AMENDMENT_SIGNED_READY)
+        .exclude(state=DocumentState.FAILED)
+        .first()
+    )
+    if issued is not None and not _file_lost(issued):
+        return _revived(issued)
+    if issued is not None:
+        Document.objects.filter(pk=issued.pk).update(
+            state=DocumentState.FAILED,
+            error="Le fichier de cet avenant prêt à signer a été perdu sur le serveur. Un "
+            "nouveau document a été émis : les signatures doivent porter sur celui-ci.",
+        )
+    document = Document(
+        convention=convention,
+        kind=DocumentKind.AMENDMENT_SIGNED_READY,
+        amendment=amendment,
+        requested_by=user if user and user.is_authenticated else None,
+    )
+    _content, document.content_hash = source_hash(document)
+    document.save()
+    _enqueue(document)
+    return document
+
+
 def _file_lost(document):
     """A document marked done whose file is no longer in storage (restored database
     without its media, a file removed by hand)."""
@@ -274,6 +321,8 @@ def recover_missing_file(document):
     issued anew, never silently). Returns the document being produced."""
     if document.kind == DocumentKind.SIGNED_READY:
         return _request_signed_ready(document.convention)
+    if document.kind == DocumentKind.AMENDMENT_SIGNED_READY:
+        return _request_amendment_signed_ready(document.convention, document.amendment_id)
     with transaction.atomic():
         return _revived(document)
 
@@ -364,7 +413,7 @@ def render(document_id):
     document = Document.objects.select_related(
         "convention", "version", "amendment", "party__organisation", "review"
     ).get(pk=document_id)
-    if document.kind == DocumentKind.SIGNED_READY:
+    if document.kind in SIGNED_READY_KINDS:
         # The hash recorded at issue time is the one the signatories sign against.
         content, digest = source_hash(document)
         digest = document.content_hash or digest

@@ -8,7 +8,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from conventions import lifecycle
-from conventions.models import ConventionState, Party, Signature, SignedCopy
+from conventions.models import AmendmentState, ConventionState, Party, Signature, SignedCopy
 from partners.models import Representative
 
 from .signers import names_person, trust_roots
@@ -48,7 +48,7 @@ def accept_signed_copy(document, data, *, user=None):
     copy.file.save(f"{document.convention.reference}/{digest}.pdf", ContentFile(data), save=False)
     copy.save()
     authenticated = [s for s in verification.signers if not s["to_confirm"]]
-    return copy, _record_signatures(document.convention, authenticated, user)
+    return copy, _record_signatures(document, authenticated, user)
 
 
 NOT_AUTHENTICATED = (
@@ -91,46 +91,60 @@ def confirm_signature(copy, field_name, *, user):
     signer = next((s for s in copy.awaiting_confirmation if s["field"] == field_name), None)
     if signer is None:
         raise SignedCopyRefused("Cette signature n'attend pas de confirmation.")
-    recorded = _record_signatures(copy.document.convention, [signer], user)
+    recorded = _record_signatures(copy.document, [signer], user)
     signer["confirmed_by"] = user.get_full_name() or user.get_username()
     signer["confirmed_on"] = timezone.localdate().isoformat()
     copy.save(update_fields=["signers"])
     return recorded
 
 
-def _record_signatures(convention, signers, user):
-    """Record, through the lifecycle, the signatures not recorded yet."""
+def _record_signatures(document, signers, user):
+    """Record, through the lifecycle, the signatures not recorded yet: on the convention,
+    or on the amendment the document is the signed-ready PDF of."""
+    convention, amendment = document.convention, document.amendment
     recorded = 0
     today = timezone.localdate()
     for signer in signers:
-        convention.refresh_from_db()
-        if convention.state != ConventionState.SIGNING:
-            break
+        if amendment is None:
+            convention.refresh_from_db()
+            if convention.state != ConventionState.SIGNING:
+                break
+            started = convention.signing_started_at
+        else:
+            amendment.refresh_from_db()
+            if amendment.state != AmendmentState.SIGNING:
+                break
+            started = amendment.frozen_at
         party = Party.objects.filter(convention=convention, pk=signer["party"]).first()
         representative = Representative.objects.filter(pk=signer["representative"]).first()
         if party is None or representative is None:
             continue
         if Signature.objects.filter(
-            party=party, representative=representative, amendment=None
+            party=party, representative=representative, amendment=amendment
         ).exists():
             continue
         signed_on = (
             datetime.date.fromisoformat(signer["signed_on"]) if signer["signed_on"] else today
         )
-        started = (
-            timezone.localdate(convention.signing_started_at)
-            if (convention.signing_started_at)
-            else signed_on
-        )
+        started = timezone.localdate(started) if started else signed_on
         signed_on = min(max(signed_on, started), today)
         try:
-            lifecycle.record_signature(
-                convention,
-                party=party,
-                representative=representative,
-                signed_on=signed_on,
-                user=user,
-            )
+            if amendment is None:
+                lifecycle.record_signature(
+                    convention,
+                    party=party,
+                    representative=representative,
+                    signed_on=signed_on,
+                    user=user,
+                )
+            else:
+                lifecycle.record_amendment_signature(
+                    amendment,
+                    party=party,
+                    representative=representative,
+                    signed_on=signed_on,
+                    user=user,
+                )
         except lifecycle.LifecycleError:
             continue
         recorded += 1

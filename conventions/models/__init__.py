@@ -8,7 +8,14 @@ from .convention import (
     TerminationMode,
 )
 from .deliberation import DeliberatingBody, Deliberation, Outcome
-from .document import Document, DocumentFormat, DocumentKind, DocumentState, SignedCopy
+from .document import (
+    SIGNED_READY_KINDS,
+    Document,
+    DocumentFormat,
+    DocumentKind,
+    DocumentState,
+    SignedCopy,
+)
 from .importing import ConventionImport, ImportState
 from .party import Party, PartyRole
 from .reference import ConventionTemplate, TemplateArticle, Theme
@@ -28,6 +35,7 @@ __all__ = [
     "Document",
     "DocumentFormat",
     "DocumentKind",
+    "SIGNED_READY_KINDS",
     "DocumentState",
     "Outcome",
     "ImportState",

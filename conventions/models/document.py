@@ -31,8 +31,13 @@ class DocumentKind(models.TextChoices):
     SIGNED_READY = "signed_ready", "Convention prête à signer"
     DELIBERATION_DRAFT = "deliberation_draft", "Projet de délibération"
     AMENDMENT = "amendment", "Avenant"
+    AMENDMENT_SIGNED_READY = "amendment_signed_ready", "Avenant prêt à signer"
     FOLLOW_UP_REPORT = "follow_up_report", "Rapport de suivi"
     REVIEW = "review", "Bilan"
+
+
+# The documents people sign electronically, one signature field per signing person.
+SIGNED_READY_KINDS = (DocumentKind.SIGNED_READY, DocumentKind.AMENDMENT_SIGNED_READY)
 
 
 class DocumentFormat(models.TextChoices):
@@ -141,7 +146,14 @@ class Document(models.Model):
                 condition=models.Q(kind="signed_ready") & ~models.Q(state="failed"),
                 name="one_signed_ready_per_version",
                 violation_error_message="Un document prêt à signer existe déjà pour cette version.",
-            )
+            ),
+            # Likewise one issued signed-ready PDF per amendment.
+            models.UniqueConstraint(
+                fields=["amendment"],
+                condition=models.Q(kind="amendment_signed_ready") & ~models.Q(state="failed"),
+                name="one_signed_ready_per_amendment",
+                violation_error_message="Un avenant prêt à signer existe déjà pour cet avenant.",
+            ),
         ]
 
     def __str__(self):
@@ -154,6 +166,8 @@ class Document(models.Model):
             label += f" – {self.party.organisation}"
         if self.kind == DocumentKind.AMENDMENT and self.amendment_id:
             label = f"Avenant n° {self.amendment.number}"
+        if self.kind == DocumentKind.AMENDMENT_SIGNED_READY and self.amendment_id:
+            label = f"Avenant n° {self.amendment.number} prêt à signer"
         if self.kind == DocumentKind.FOLLOW_UP_REPORT and self.year:
             label += f" – T{self.quarter} {self.year}" if self.quarter else f" – {self.year}"
         if self.kind == DocumentKind.REVIEW and self.review_id:
@@ -161,6 +175,17 @@ class Document(models.Model):
         if self.version_number:
             label += f" (version {self.version_number})"
         return label
+
+    @property
+    def is_signed_ready(self):
+        return self.kind in SIGNED_READY_KINDS
+
+    @property
+    def all_signed_on(self):
+        """The day the last person signed what this signed-ready PDF is for, if they have."""
+        if self.kind == DocumentKind.AMENDMENT_SIGNED_READY:
+            return self.amendment.signed_on
+        return self.convention.signed_on if self.kind == DocumentKind.SIGNED_READY else None
 
     @property
     def is_pending(self):

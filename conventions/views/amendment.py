@@ -13,9 +13,10 @@ from conventions.access import (
     editable_convention,
     visible_convention,
 )
+from conventions.documents.service import request_document
 from conventions.forms.lifecycle import AmendmentForm
 from conventions.lifecycle import LifecycleError
-from conventions.models import AmendmentState, Deliberation, Signature
+from conventions.models import AmendmentState, Deliberation, DocumentKind, Signature
 from conventions.views.lifecycle import signature_page
 from ctg.concurrency import StaleVersion, add_version_field, form_version, refused, save_form
 
@@ -134,6 +135,14 @@ def amendment_transition(request, pk, number, action):
     except LifecycleError as error:
         messages.error(request, str(error))
     else:
+        if action == "mettre-a-la-signature":
+            # Issued now, rendered once the step is saved: everyone signs the same file.
+            request_document(
+                convention,
+                DocumentKind.AMENDMENT_SIGNED_READY,
+                user=request.user,
+                amendment=amendment,
+            )
         messages.success(request, done)
     return redirect("conventions:amendment", convention.pk, number)
 

@@ -16,6 +16,7 @@ from conventions.documents.completion import completion_pdf
 from conventions.documents.signed_copies import accept_signed_copy, confirm_signature
 from conventions.documents.signing import SignedCopyRefused
 from conventions.models import (
+    SIGNED_READY_KINDS,
     Document,
     DocumentFormat,
     DocumentKind,
@@ -84,7 +85,7 @@ def _target(request, convention):
         return kind, target
     if not can_edit(request.user, convention):
         raise PermissionDenied("Vous ne pouvez que consulter les documents de cette convention.")
-    if kind == DocumentKind.AMENDMENT:
+    if kind in (DocumentKind.AMENDMENT, DocumentKind.AMENDMENT_SIGNED_READY):
         target["amendment"] = get_object_or_404(
             convention.amendments, pk=id_or_none(request.POST.get("amendment"))
         )
@@ -204,7 +205,7 @@ def signed_copy_upload(request, pk, document_pk):
         raise PermissionDenied("Seul le conseiller de la Caf enregistre les exemplaires signés.")
     document = get_object_or_404(
         Document.objects.filter(
-            convention=convention, kind=DocumentKind.SIGNED_READY, state=DocumentState.DONE
+            convention=convention, kind__in=SIGNED_READY_KINDS, state=DocumentState.DONE
         ),
         pk=document_pk,
     )
@@ -258,11 +259,11 @@ def document_completion(request, pk, document_pk):
     convention = visible_convention(request.user, pk)
     document = get_object_or_404(
         Document.objects.filter(
-            convention=convention, kind=DocumentKind.SIGNED_READY, state=DocumentState.DONE
-        ),
+            convention=convention, kind__in=SIGNED_READY_KINDS, state=DocumentState.DONE
+        ).select_related("amendment"),
         pk=document_pk,
     )
-    if convention.signed_on is None or not document.signed_copies.exists():
+    if document.all_signed_on is None or not document.signed_copies.exists():
         raise Http404("Aucun certificat : toutes les signatures ne sont pas recueillies.")
     response = HttpResponse(completion_pdf(document), content_type="application/pdf")
     response["Content-Disposition"] = (
