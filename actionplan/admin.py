@@ -53,7 +53,7 @@ class ObjectiveAdmin(HistoryAdmin):
         return obj.axis.convention
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("axis")
+        return super().get_queryset(request).select_related(*self.list_select_related)
 
 
 class IndicatorInline(LabelledTabularInline):

@@ -238,7 +238,7 @@ class PartyAdmin(HistoryAdmin):
     show_full_result_count = False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("organisation")
+        return super().get_queryset(request).select_related(*self.list_select_related)
 
 
 @admin.register(Deliberation)
@@ -324,7 +324,7 @@ class ConventionVersionAdmin(admin.ModelAdmin):
         return format_html('<pre style="white-space: pre-wrap">{}</pre>', text)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("convention")
+        return super().get_queryset(request).select_related(*self.list_select_related)
 
     def has_add_permission(self, request):
         return False

@@ -290,7 +290,7 @@ class EquipmentAdmin(HistoryAdmin):
     autocomplete_fields = ["organisation"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("equipment_type")
+        return super().get_queryset(request).select_related(*self.list_select_related)
 
 
 class OrganisationKindFilter(admin.ChoicesFieldListFilter):

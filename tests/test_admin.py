@@ -62,13 +62,18 @@ def admin_client(client, superuser):
 @pytest.fixture
 def one_of_everything(superuser):
     """One row in every table, so that change pages and list columns render real data."""
+    make_everything(superuser)
+
+
+def make_everything(superuser):
+    """A row in every table; called again, one more row in each (reference rows shared)."""
     party = PartyFactory()
     convention = party.convention
     representative = RepresentativeFactory(organisation=party.organisation)
     party.signatories.add(representative)
-    theme = Theme.objects.create(code="petite-enfance", name="Petite enfance")
+    theme, _ = Theme.objects.get_or_create(code="petite-enfance", name="Petite enfance")
     convention.themes.add(theme)
-    equipment_type = EquipmentType.objects.create(code="EAJE", name="Multi-accueil")
+    equipment_type, _ = EquipmentType.objects.get_or_create(code="EAJE", name="Multi-accueil")
     Equipment.objects.create(
         organisation=party.organisation, equipment_type=equipment_type, name="Les Lutins"
     )
@@ -109,6 +114,22 @@ def one_of_everything(superuser):
         leads_to_amendment=amendment,
     )
     review.follow_ups.add(follow_up)
+
+
+@pytest.mark.parametrize("model", REGISTERED, ids=lambda model: model._meta.label)
+def test_changelist_queries_do_not_grow_with_rows(admin_client, superuser, model):
+    """Every list joins what it shows: three rows of each take the queries of one."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    make_everything(superuser)
+    with CaptureQueriesContext(connection) as one:
+        admin_client.get(admin_url(model, "changelist"))
+    make_everything(superuser)
+    make_everything(superuser)
+    with CaptureQueriesContext(connection) as three:
+        assert admin_client.get(admin_url(model, "changelist")).status_code == 200
+    assert len(three) <= len(one), [q["sql"][:120] for q in three.captured_queries]
 
 
 def admin_url(model, view, *args):
