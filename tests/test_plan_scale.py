@@ -468,3 +468,15 @@ def test_caf_quarter_reads_a_fixed_number_of_queries(client, many, django_assert
     client.force_login(many["admin"])
     with django_assert_max_num_queries(len(few.captured_queries) + 1):  # the list of Cafs
         suivi(client)
+
+
+def test_review_form_of_120_sheets_offers_entries_of_the_last_four_quarters(client, plans):
+    """2,400 entries: whole quarters for all twenty, entry by entry for the last four."""
+    large, _small = plans
+    client.force_login(large.adviser)
+    response = client.get(reverse("actionplan:review_create", args=[large.convention.pk]))
+    form = response.context["form"]
+    assert len(form.fields["quarters"].choices) == 20
+    assert len(form.fields["follow_ups"].choices) == 4 * 120
+    # It weighed 646 KB with a checkbox for each of the 2,400 entries.
+    assert len(response.content) < 250_000

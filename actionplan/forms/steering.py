@@ -53,6 +53,9 @@ def _quarter_key(follow_up):
     return f"{follow_up.year}-{follow_up.quarter}"
 
 
+RECENT_QUARTERS = 4
+
+
 class ReviewForm(forms.ModelForm):
     """A review and the follow-up it looked at: whole quarters, or single entries."""
 
@@ -70,7 +73,9 @@ class ReviewForm(forms.ModelForm):
             "summary": forms.Textarea(attrs={"rows": 8}),
             "follow_ups": forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
         }
-        labels = {"follow_ups": "Autres suivis examinés, action par action"}
+        labels = {
+            "follow_ups": "Autres suivis examinés, action par action (quatre derniers trimestres)"
+        }
         help_texts = {
             "meeting": "La réunion où le bilan a été présenté, s'il y en a une.",
             "leads_to_amendment": "Un bilan intermédiaire peut conduire à un avenant.",
@@ -93,6 +98,17 @@ class ReviewForm(forms.ModelForm):
         ]
         follow_ups = self.fields["follow_ups"]
         follow_ups.queryset = FollowUp.objects.filter(action_sheet__convention=convention)
+        # Entry by entry for the last quarters only (and what the review already holds): a
+        # five-year plan of 120 actions has 2,400 entries; older quarters are taken whole.
+        recent = set(list(by_quarter)[-RECENT_QUARTERS:])
+        linked = (
+            set(self.instance.follow_ups.values_list("pk", flat=True))
+            if self.instance.pk
+            else set()
+        )
+        self.choosable = [
+            entry for entry in self.entries if _quarter_key(entry) in recent or entry.pk in linked
+        ]
         # Labels come from the list already loaded rather than one query per entry.
         follow_ups.choices = [
             (
@@ -100,7 +116,7 @@ class ReviewForm(forms.ModelForm):
                 f"Action {entry.action_sheet.number} ({entry.period_label}) : "
                 f"{entry.get_status_display()}, {entry.progress} %",
             )
-            for entry in self.entries
+            for entry in self.choosable
         ]
         self.fields["meeting"].queryset = convention.meetings.order_by("-date")
         self.fields["leads_to_amendment"].queryset = convention.amendments.order_by("number")
@@ -124,7 +140,7 @@ class ReviewForm(forms.ModelForm):
 
     def follow_up_groups(self):
         """The entries' checkboxes grouped by quarter, for the template."""
-        periods = {entry.pk: entry.period_label for entry in self.entries}
+        periods = {entry.pk: entry.period_label for entry in self.choosable}
         groups = {}
         for checkbox in self["follow_ups"]:
             groups.setdefault(periods[int(str(checkbox.data["value"]))], []).append(checkbox)
