@@ -8,10 +8,10 @@ class ConventionsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
-        from conventions import checks, inbox, stored_files  # noqa: F401 (checks register)
+        from conventions import checks, freshness, stored_files  # noqa: F401 (checks register)
 
         stored_files.connect()
-        # What the "À faire" lines are made of: any change refreshes the navbar's count.
+        # What the work lists are made of: any change refreshes them (freshness.py).
         for label in (
             "actionplan.FollowUp",
             "actionplan.ActionSheet",
@@ -23,5 +23,5 @@ class ConventionsConfig(AppConfig):
             "conventions.Amendment",
         ):
             model = self.apps.get_model(label)
-            post_save.connect(inbox.changed, sender=model, dispatch_uid=f"inbox-{label}")
-            post_delete.connect(inbox.changed, sender=model, dispatch_uid=f"inbox-del-{label}")
+            post_save.connect(freshness.changed, sender=model, dispatch_uid=f"inbox-{label}")
+            post_delete.connect(freshness.changed, sender=model, dispatch_uid=f"inbox-del-{label}")

@@ -9,6 +9,7 @@ from actionplan import deadlines
 from actionplan.followup import current_quarter, quarter_label
 from actionplan.models import FollowUp, FollowUpState, Meeting
 from actionplan.overview import quarter_completeness
+from conventions import freshness
 from conventions.models import (
     Convention,
     ConventionState,
@@ -103,14 +104,23 @@ def late_follow_ups(visible, today):
 
 
 def build_dashboard(user, today=None, page_number=None):
-    """The home page's data; an administrator sees every Caf, so every list is bounded."""
+    """The home page's data: the page of conventions, and the lists of what needs
+    attention, kept a minute while nothing changes (an administrator's cover every Caf)."""
     today = today or datetime.date.today()
     visible = Convention.objects.visible_to(user)
     conventions = visible.select_related("caf").order_by("end_date", "title", "pk")
+    return {
+        "page": Paginator(conventions, PAGE_SIZE).get_page(page_number),
+        **freshness.cached(user, "home", today, lambda: attention(user, today)),
+    }
+
+
+def attention(user, today):
+    """What needs attention next, for the home page; a fixed number of queries."""
+    visible = Convention.objects.visible_to(user)
     soon = today + datetime.timedelta(days=365)
     ending_soon = visible.in_force(today).filter(end_date__lte=soon).order_by("end_date", "title")
     data = {
-        "page": Paginator(conventions, PAGE_SIZE).get_page(page_number),
         "status_counts": status_counts(visible, today),
         "missing_deliberations": list(parties_missing_deliberation(visible)),
         "in_signing": list(conventions_in_signing(visible)),

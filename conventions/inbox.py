@@ -26,8 +26,7 @@ navbar, from the very same querysets, so the badge and the page always agree.
 import datetime
 from dataclasses import dataclass
 
-from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -40,6 +39,7 @@ from actionplan.followup import (
     quarter_label,
 )
 from actionplan.models import ActionSheet, FollowUp, FollowUpState, Meeting, MeetingKind
+from conventions import freshness
 from conventions.dashboard import conventions_in_signing, parties_missing_deliberation
 from conventions.models import Convention, ConventionState
 from partners.models import Role
@@ -406,36 +406,10 @@ def _due_order(task):
     return (task.due or far, task.date or far)
 
 
-# The navbar shows the count on every page: it is kept a minute per person, and any
-# change that can add or remove a line (a generation bumped on commit) starts afresh.
-COUNTS_SECONDS = 60
-GENERATION_KEY = "inbox:generation"
-
-
 def cached_counts(user, today=None):
     """counts() for the navbar, from the cache while nothing that feeds it has changed."""
     today = today or timezone.localdate()
-    generation = cache.get_or_set(GENERATION_KEY, 0, timeout=None)
-    key = f"inbox:counts:{user.pk}:{today.isoformat()}:{generation}"
-    found = cache.get(key)
-    if found is None:
-        found = counts(user, today)
-        cache.set(key, found, COUNTS_SECONDS)
-    return found
-
-
-def changed(**kwargs):
-    """A row that feeds someone's "À faire" changed: every cached count is stale, now and
-    once committed (a count made by another request in between would be stale)."""
-    _bump_generation()
-    transaction.on_commit(_bump_generation)
-
-
-def _bump_generation():
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        cache.set(GENERATION_KEY, 1, timeout=None)
+    return freshness.cached(user, "counts", today, lambda: counts(user, today))
 
 
 def counts(user, today=None):

@@ -149,3 +149,18 @@ def test_home_of_an_administrator_keeps_its_queries_with_many_cafs(
         frozen_convention()
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(reverse("conventions:home")).status_code == 200
+
+
+def test_home_lists_are_kept_until_something_changes(client, django_assert_max_num_queries):
+    waiting = frozen_convention(title="CTG du Val d'Argent")
+    client.force_login(UserFactory(role=Role.ADVISER, organisation=waiting.caf))
+    home = reverse("conventions:home")
+    with django_assert_max_num_queries(40) as first:
+        client.get(home)
+    with django_assert_max_num_queries(len(first.captured_queries) - 5):
+        page = client.get(home).content.decode()
+    assert "CTG du Val d&#x27;Argent</a> : 2 parties" in page
+    party = waiting.parties.filter(requires_deliberation=True).first()
+    DeliberationFactory(party=party, version=waiting.current_version)
+    page = client.get(home).content.decode()
+    assert "CTG du Val d&#x27;Argent</a> : 1 partie" in page

@@ -4,15 +4,15 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from conventions import inbox
+from conventions import freshness, inbox
 from conventions.templatetags.inbox import remember_count
 
 
 @require_safe
 def inbox_page(request):
     today = timezone.localdate()
-    tasks = inbox.todo(request.user, today)
-    totals = inbox.counts(request.user, today)
+    tasks = freshness.cached(request.user, "todo", today, lambda: inbox.todo(request.user, today))
+    totals = inbox.cached_counts(request.user, today)
     total = sum(totals.values())
     # The navbar's badge shows the same count: no second query for it.
     remember_count(request, total)
