@@ -7,6 +7,10 @@ from urllib.parse import urlencode
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
+from django.template.defaultfilters import floatformat
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 
 from actionplan import charts, followup, overview, secrecy
 from actionplan.charts import Bar, Segment, TargetBar
@@ -83,6 +87,7 @@ def plan_dashboard(request, pk, year=None, quarter=None):
         "axes": axes,
         "statuses": statuses,
         "indicators": indicators,
+        "indicator_rows": [indicator_row(item) for item in indicators],
         "with_target": with_target,
         "states": states,
         "attention": attention,
@@ -229,4 +234,61 @@ def caf_followup(request):
             "filters": f"&{kept}" if kept else "",
             "query": urlencode({"trimestre": f"{year}-T{quarter}"}) + (f"&{kept}" if kept else ""),
         },
+    )
+
+
+def _number(value):
+    return floatformat(value, "-2")
+
+
+def _when(value):
+    return f"{value.get_quarter_display()} {value.year}"
+
+
+def indicator_row(item):
+    """One row of the indicators table, written here rather than in the template: a plan
+    of 120 actions has 240 indicators, and the template's lookups cost ten times more."""
+    indicator = item.indicator
+    label = indicator.label + (f" ({indicator.unit})" if indicator.unit else "")
+    if item.baseline is not None:
+        baseline = _number(item.baseline)
+    elif indicator.baseline_text:
+        baseline = Truncator(indicator.baseline_text).chars(60)
+    else:
+        baseline = "–"
+    if item.secret:
+        latest = mark_safe("<em>masquée (secret statistique)</em>")
+    elif item.value is not None:
+        latest = format_html(
+            '{} <span class="text-body-secondary">({})</span>',
+            _number(item.value),
+            _when(item.latest),
+        )
+    elif item.latest is not None and item.latest.text:
+        latest = format_html(
+            '{} <span class="text-body-secondary">({})</span>',
+            Truncator(item.latest.text).chars(80),
+            _when(item.latest),
+        )
+    else:
+        latest = "–"
+    if item.target is None:
+        target = "–"
+    else:
+        shown = (
+            _number(item.target.value)
+            if item.target.value is not None
+            else Truncator(item.target.text).chars(60)
+        )
+        target = f"{shown} au {item.target.date:%d/%m/%Y}"
+    share = f"{item.share_of_target} %" if item.share_of_target is not None else "–"
+    return format_html(
+        '<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class="text-end">{}'
+        "</td></tr>",
+        indicator.action_sheet.number,
+        label,
+        baseline,
+        latest,
+        target,
+        share,
     )
