@@ -3,6 +3,7 @@ looked at, on the demo PMA convention (signed, seven quarters of follow-up)."""
 
 import datetime
 import io
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -179,9 +180,13 @@ def test_a_review_looks_at_whole_quarters_and_single_entries(client, pma, meetin
         (2025, 4),
     }
 
-    form = client.get(url("review_edit", pma, review.pk)).context["form"]
+    response = client.get(url("review_edit", pma, review.pk))
+    form = response.context["form"]
     assert form.initial["quarters"] == ["2025-3", "2025-4"]
     assert form.initial["follow_ups"] == [single.pk]
+    # The single entry is ticked, and only it among the entries offered one by one.
+    ticked = re.findall(r'name="follow_ups" value="(\d+)"[^>]*checked', response.content.decode())
+    assert ticked == [str(single.pk)]
 
     login(client, "lecteur.valentigney")
     page = client.get(url("review", pma, review.pk)).content.decode()
