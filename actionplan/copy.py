@@ -12,6 +12,17 @@ from actionplan.models import (
     Objective,
 )
 
+INDICATOR_FIELDS = [
+    "label",
+    "kind",
+    "unit",
+    "baseline_value",
+    "baseline_text",
+    "baseline_date",
+    "periodicity",
+    "source",
+]
+
 
 def copy_action_plan(old, new, party_map, *, keep_origin=False):
     def origin(row):
@@ -74,32 +85,35 @@ def copy_action_plan(old, new, party_map, *, keep_origin=False):
         copy.partner_parties.set(
             [party_map[p.pk] for p in sheet.partner_parties.all() if p.pk in party_map]
         )
-        Funding.objects.bulk_create(
-            Funding(
-                action_sheet=copy,
-                funder=f.funder,
-                funder_name=f.funder_name,
-                amount=f.amount,
-                human_means=f.human_means,
-                comment=f.comment,
-            )
-            for f in sheet.fundings.all()
-        )
+        copy_fundings(sheet, copy)
         for indicator in sheet.indicators.all():
             new_indicator = Indicator.objects.create(
                 action_sheet=copy,
                 position=indicator.position,
-                label=indicator.label,
-                kind=indicator.kind,
-                unit=indicator.unit,
-                baseline_value=indicator.baseline_value,
-                baseline_text=indicator.baseline_text,
-                baseline_date=indicator.baseline_date,
-                periodicity=indicator.periodicity,
-                source=indicator.source,
+                **{name: getattr(indicator, name) for name in INDICATOR_FIELDS},
                 **origin(indicator),
             )
-            IndicatorTarget.objects.bulk_create(
-                IndicatorTarget(indicator=new_indicator, value=t.value, text=t.text, date=t.date)
-                for t in indicator.targets.all()
-            )
+            copy_targets(indicator, new_indicator)
+
+
+def copy_fundings(source, target):
+    """The means of one sheet given to another."""
+    Funding.objects.bulk_create(
+        Funding(
+            action_sheet=target,
+            funder_id=f.funder_id,
+            funder_name=f.funder_name,
+            amount=f.amount,
+            human_means=f.human_means,
+            comment=f.comment,
+        )
+        for f in source.fundings.all()
+    )
+
+
+def copy_targets(source, target):
+    """The targets of one indicator given to another."""
+    IndicatorTarget.objects.bulk_create(
+        IndicatorTarget(indicator=target, value=t.value, text=t.text, date=t.date)
+        for t in source.targets.all()
+    )

@@ -21,13 +21,11 @@ from dataclasses import asdict, dataclass, field
 from django.db import transaction
 from django.db.models import Max
 
-from actionplan.copy import copy_action_plan
+from actionplan.copy import INDICATOR_FIELDS, copy_action_plan, copy_fundings, copy_targets
 from actionplan.models import (
     ActionSheet,
     Axis,
-    Funding,
     Indicator,
-    IndicatorTarget,
     Objective,
 )
 from conventions.lifecycle import LifecycleError
@@ -44,16 +42,6 @@ SHEET_TEXTS = [
     "expected_results",
     "human_means",
     "territory",
-]
-INDICATOR_FIELDS = [
-    "label",
-    "kind",
-    "unit",
-    "baseline_value",
-    "baseline_text",
-    "baseline_date",
-    "periodicity",
-    "source",
 ]
 PARTY_FIELDS = ["role", "position", "short_name", "competences", "requires_deliberation"]
 
@@ -538,17 +526,7 @@ def _apply_sheets(original, copy, on, party_map, axis_map, objective_map):
             [party_map[p.pk] for p in sheet.partner_parties.all() if p.pk in party_map]
         )
         target.fundings.all().delete()
-        Funding.objects.bulk_create(
-            Funding(
-                action_sheet=target,
-                funder_id=f.funder_id,
-                funder_name=f.funder_name,
-                amount=f.amount,
-                human_means=f.human_means,
-                comment=f.comment,
-            )
-            for f in sheet.fundings.all()
-        )
+        copy_fundings(sheet, target)
         _apply_indicators(target, sheet, on)
 
 
@@ -561,10 +539,7 @@ def _apply_indicators(target, sheet, on):
             setattr(row, name, getattr(indicator, name))
         row.save()
         row.targets.all().delete()
-        IndicatorTarget.objects.bulk_create(
-            IndicatorTarget(indicator=row, value=t.value, text=t.text, date=t.date)
-            for t in indicator.targets.all()
-        )
+        copy_targets(indicator, row)
     for row in old.values():
         if row.values.exists():
             row.closed_on = on
