@@ -206,6 +206,18 @@ def _text(value):
     return str(value)
 
 
+def _same(old, new):
+    """Equal values, texts compared as people read them: a browser sends a textarea's line
+    breaks as CRLF and may add a trailing space, which changes nothing."""
+    if isinstance(old, str) and isinstance(new, str):
+        return _plain(old) == _plain(new)
+    return old == new
+
+
+def _plain(text):
+    return "\n".join(line.rstrip() for line in text.replace("\r\n", "\n").split("\n")).strip()
+
+
 def _label(model, name):
     return str(model._meta.get_field(name).verbose_name)
 
@@ -235,7 +247,7 @@ def _indicator_lines(before, after):
     lines = []
     for name in INDICATOR_FIELDS:
         old, new = getattr(before, name), getattr(after, name)
-        if old != new:
+        if not _same(old, new):
             lines.append(
                 (f"{_label(Indicator, name)} de « {after.label} »", _text(old), _text(new))
             )
@@ -259,7 +271,7 @@ def _sheet_lines(before, after):
         lines.append(("numéro", str(before.number), str(after.number)))
     for name in SHEET_TEXTS:
         old, new = getattr(before, name), getattr(after, name)
-        if old != new:
+        if not _same(old, new):
             lines.append((_label(ActionSheet, name), _text(old), _text(new)))
     old_facts, new_facts = _sheet_facts(before), _sheet_facts(after)
     for label, old in old_facts.items():

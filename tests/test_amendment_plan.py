@@ -317,3 +317,16 @@ def test_a_tracking_table_number_names_the_sheet_in_force(signed):
     closed.save()
     added = ActionSheetFactory(axis=closed.axis, number=2, title="Inclusion numérique")
     assert Plan(signed).by_number[2] == added
+
+
+def test_line_breaks_sent_by_a_browser_are_no_change(signed):
+    """A textarea comes back with CRLF line breaks: the sheet is not shown as changed."""
+    sheet = signed.action_sheets.get(number=1)
+    sheet.operational_objectives = "Recenser les besoins\nInformer les familles"
+    sheet.save()
+    amendment = lifecycle.amend(signed, subject="Relecture")
+    copy = amendment_plan.start(amendment)
+    twin = copy.action_sheets.get(number=1)
+    twin.operational_objectives = "Recenser les besoins \r\nInformer les familles\r\n"
+    twin.save()
+    assert not amendment_plan.difference(amendment)
