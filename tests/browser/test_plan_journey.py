@@ -74,10 +74,13 @@ def test_adviser_writes_the_plan_and_a_reader_reads_it(page, live_server, screen
     expect(page.get_by_text("Action 1", exact=True)).to_be_visible()
     screenshots(page, "plan-03-editeur")
     page.get_by_role("link", name="Voir le plan tel qu'il se lit").click()
+    screenshots(page, "plan-04-plan-val-d-argent")
+    # The plan is an outline; each sheet reads in full on its own page.
+    page.get_by_role("link", name="Action 1 : Ouvrir un guichet unique petite enfance").click()
     expect(
         page.get_by_text("Cibles : 120 familles au 31/12/2028 ; 200 familles au 31/12/2030")
     ).to_be_visible()
-    screenshots(page, "plan-04-plan-val-d-argent")
+    screenshots(page, "plan-04b-fiche-val-d-argent")
 
     sign_in(page, live_server, "lecteur.valentigney")
     page.goto(f"{live_server.url}/conventions/{pma.pk}/")
@@ -97,11 +100,12 @@ def test_adviser_writes_the_plan_and_a_reader_reads_it(page, live_server, screen
     page.get_by_label("Réunion").select_option(label="Comité de pilotage du 18/11/2025")
     page.get_by_label("Synthèse").fill("Huit actions sur dix sont engagées.")
     page.get_by_label("T4 2025", exact=True).check()
-    page.locator("summary", has_text="T1 2025").click()
-    page.get_by_label("Action 6 (T1 2025)").check()
+    # Entry by entry for the last four quarters: one action of T1 2026.
+    page.locator("summary", has_text="T1 2026").click()
+    page.get_by_label("Action 6 (T1 2026)").check()
     screenshots(page, "plan-06-bilan")
     page.get_by_role("button", name="Enregistrer le bilan").click()
     expect(page.get_by_role("heading", name="Suivis trimestriels examinés (11)")).to_be_visible()
     page.get_by_role("link", name="Retour aux réunions et bilans").click()
-    expect(page.get_by_text("11 suivis (T1 2025, T4 2025)")).to_be_visible()
+    expect(page.get_by_text("11 suivis (T4 2025, T1 2026)")).to_be_visible()
     screenshots(page, "plan-07-reunions-pma")
