@@ -96,8 +96,11 @@ TEMPLATES = [
     },
 ]
 
+# An empty variable means unset: the embedded SQLite default, as documented.
 DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+    "default": env.db_url_config(
+        env.str("DATABASE_URL", default="") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
+    ),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
@@ -110,7 +113,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Short-lived figures shared by the web processes (the navbar's count of tasks): Redis in
 # production (CACHE_URL=redis://...), memory of each process otherwise.
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+CACHES = {"default": env.cache_url_config(env.str("CACHE_URL", default="") or "locmemcache://")}
 
 AUTH_USER_MODEL = "partners.User"
 LOGIN_URL = "login"

@@ -17,7 +17,10 @@ SHOW = (
     "print(json.dumps({'storage': type(default_storage).__name__, "
     "'bucket': getattr(default_storage, 'bucket_name', None), "
     "'endpoint': getattr(default_storage, 'endpoint_url', None), "
-    "'admins': settings.ADMINS}))"
+    "'admins': settings.ADMINS, "
+    "'engine': settings.DATABASES['default']['ENGINE'], "
+    "'options': settings.DATABASES['default'].get('OPTIONS', {}), "
+    "'cache': settings.CACHES['default']['BACKEND']}))"
 )
 
 
@@ -52,6 +55,18 @@ def test_media_go_to_s3_compatible_storage_when_a_bucket_is_set():
 
 def test_media_stay_on_disk_by_default():
     assert _settings_with(S3_BUCKET="")["storage"] == "FileSystemStorage"
+
+
+def test_empty_database_and_cache_urls_mean_the_embedded_default():
+    shown = _settings_with(DATABASE_URL="", CACHE_URL="")
+    assert shown["engine"] == "django.db.backends.sqlite3"
+    assert shown["cache"].endswith("LocMemCache")
+
+
+def test_postgresql_connections_run_without_jit():
+    shown = _settings_with(DATABASE_URL="postgres://ctg@db:5432/ctg")
+    assert shown["engine"] == "django.db.backends.postgresql"
+    assert shown["options"] == {"options": "-c jit=off"}
 
 
 def test_error_emails_go_to_the_configured_admins():
