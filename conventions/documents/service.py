@@ -183,17 +183,6 @@ def request_document(
     return document
 
 
-def _issued_signed_ready(convention, version):
-    return (
-        Document.objects.filter(
-            convention=convention, kind=DocumentKind.SIGNED_READY, version=version
-        )
-        .exclude(state=DocumentState.FAILED)
-        .order_by("requested_at")
-        .first()
-    )
-
-
 @transaction.atomic
 def _request_signed_ready(convention, *, user=None):
     # The convention's row lock makes simultaneous requests wait for the first one.
@@ -204,38 +193,25 @@ def _request_signed_ready(convention, *, user=None):
             f"elle est « {convention.get_state_display()} »."
         )
     version = convention.current_version
-    issued = _issued_signed_ready(convention, version)
-    if issued is not None and not _file_lost(issued):
-        # Issued once per frozen version, never regenerated in place.
-        return _revived(issued)
-    if issued is not None:
-        Document.objects.filter(pk=issued.pk).update(
-            state=DocumentState.FAILED,
-            error="Le fichier de ce document prêt à signer a été perdu sur le serveur. Un "
-            "nouveau document a été émis : les signatures doivent porter sur celui-ci.",
-        )
-    document = Document(
-        convention=convention,
-        kind=DocumentKind.SIGNED_READY,
-        version=version,
-        version_number=version.number,
-        requested_by=user if user and user.is_authenticated else None,
+    return _issue_once(
+        Document.objects.filter(
+            convention=convention, kind=DocumentKind.SIGNED_READY, version=version
+        ),
+        Document(
+            convention=convention,
+            kind=DocumentKind.SIGNED_READY,
+            version=version,
+            version_number=version.number,
+            requested_by=user if user and user.is_authenticated else None,
+        ),
     )
-    _content, document.content_hash = source_hash(document)
-    try:
-        with transaction.atomic():
-            document.save()
-    except IntegrityError:
-        # Issued meanwhile by a request that did not wait for the lock (another database
-        # connection outside it): the one issued is the one.
-        return _issued_signed_ready(convention, version)
-    _enqueue(document)
-    return document
 
 
+@transaction.atomic
 def _request_amendment_signed_ready(convention, amendment, *, user=None):
     """The amendment's signed-ready PDF, issued once, like the convention's."""
     amendment_id = getattr(amendment, "pk", amendment)
+    # The amendment's row lock makes simultaneous requests wait for the first one.
     amendment = (
         Amendment.objects.select_for_update().filter(convention=convention, pk=amendment_id).first()
     )
@@ -246,27 +222,39 @@ def _request_amendment_signed_ready(convention, amendment, *, user=None):
         raise DocumentError(
             "L'avenant prêt à signer s'émet quand l'avenant est « À la signature »."
         )
-    issued = (
-        Document.objects.filter(amendment=amendment, kind=DocumentKind.AMENDMENT_SIGNED_READY)
-        .exclude(state=DocumentState.FAILED)
-        .first()
+    return _issue_once(
+        Document.objects.filter(amendment=amendment, kind=DocumentKind.AMENDMENT_SIGNED_READY),
+        Document(
+            convention=convention,
+            kind=DocumentKind.AMENDMENT_SIGNED_READY,
+            amendment=amendment,
+            requested_by=user if user and user.is_authenticated else None,
+        ),
     )
+
+
+def _issue_once(issued_documents, document):
+    """A signed-ready PDF is issued once, never regenerated in place: the one issued (of
+    `issued_documents`), else `document`, saved and queued. A lost file fails the issued
+    one, saying why, and issues the new one."""
+    issued_documents = issued_documents.exclude(state=DocumentState.FAILED).order_by("requested_at")
+    issued = issued_documents.first()
     if issued is not None and not _file_lost(issued):
         return _revived(issued)
     if issued is not None:
         Document.objects.filter(pk=issued.pk).update(
             state=DocumentState.FAILED,
-            error="Le fichier de cet avenant prêt à signer a été perdu sur le serveur. Un "
+            error="Le fichier de ce document prêt à signer a été perdu sur le serveur. Un "
             "nouveau document a été émis : les signatures doivent porter sur celui-ci.",
         )
-    document = Document(
-        convention=convention,
-        kind=DocumentKind.AMENDMENT_SIGNED_READY,
-        amendment=amendment,
-        requested_by=user if user and user.is_authenticated else None,
-    )
     _content, document.content_hash = source_hash(document)
-    document.save()
+    try:
+        with transaction.atomic():
+            document.save()
+    except IntegrityError:
+        # Issued meanwhile by a request that did not wait for the lock (another database
+        # connection outside it): the one issued is the one.
+        return issued_documents.first()
     _enqueue(document)
     return document
 
