@@ -197,18 +197,23 @@ def document_preview(request, pk, document_pk):
     return response
 
 
+def _issued_signed_ready(convention, document_pk):
+    """A signed-ready PDF of this convention (or of one of its amendments), produced."""
+    return get_object_or_404(
+        Document.objects.filter(
+            convention=convention, kind__in=SIGNED_READY_KINDS, state=DocumentState.DONE
+        ).select_related("amendment"),
+        pk=document_pk,
+    )
+
+
 @require_POST
 def signed_copy_upload(request, pk, document_pk):
     """Check a returned signed PDF against the issued one and record who signed."""
     convention = visible_convention(request.user, pk)
     if not can_edit(request.user, convention):
         raise PermissionDenied("Seul le conseiller de la Caf enregistre les exemplaires signés.")
-    document = get_object_or_404(
-        Document.objects.filter(
-            convention=convention, kind__in=SIGNED_READY_KINDS, state=DocumentState.DONE
-        ),
-        pk=document_pk,
-    )
+    document = _issued_signed_ready(convention, document_pk)
     upload = request.FILES.get("signed_file")
     if upload is None:
         messages.error(request, "Choisissez le PDF signé à déposer.")
@@ -257,12 +262,7 @@ def signed_copy_confirm(request, pk, copy_pk):
 def document_completion(request, pk, document_pk):
     """The certificate of completion of a signed-ready PDF, once the convention is signed."""
     convention = visible_convention(request.user, pk)
-    document = get_object_or_404(
-        Document.objects.filter(
-            convention=convention, kind__in=SIGNED_READY_KINDS, state=DocumentState.DONE
-        ).select_related("amendment"),
-        pk=document_pk,
-    )
+    document = _issued_signed_ready(convention, document_pk)
     if document.all_signed_on is None or not document.signed_copies.exists():
         raise Http404("Aucun certificat : toutes les signatures ne sont pas recueillies.")
     response = HttpResponse(completion_pdf(document), content_type="application/pdf")
