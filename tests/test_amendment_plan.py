@@ -307,6 +307,12 @@ def test_the_plan_page_shows_closed_and_added_sheets_and_opens_each(client, sign
     assert "Accueil des enfants handicapés" in shown
     assert client.get(sheet_two, {"fiche": "x"}).status_code == 200
     assert client.get(sheet_two, {"fiche": "999999"}).status_code == 404
+    # A closed sheet whose number no sheet took again opens by its number too.
+    sheet_one = signed.action_sheets.get(number=1)
+    sheet_one.closed_on = EFFECTIVE
+    sheet_one.save()
+    shown = client.get(reverse("actionplan:sheet", args=[signed.pk, 1]))
+    assert "Guichet unique petite enfance et parentalité" in shown.content.decode()
 
 
 def test_a_tracking_table_number_names_the_sheet_in_force(signed):

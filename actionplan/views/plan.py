@@ -3,6 +3,8 @@ Caf's advisers while the convention is in preparation."""
 
 from django.contrib import messages
 from django.db import transaction
+from django.db.models import F
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
@@ -85,10 +87,13 @@ def sheet_detail(request, pk, number):
     convention = visible_convention(request.user, pk)
     sheets = detailed_sheets(convention).select_related("axis", "objective__axis")
     # A sheet an amendment closed keeps its number, which a new sheet may take again: the
-    # number names the sheet in force, ?fiche= the closed one.
+    # number names the sheet in force (else the closed one), ?fiche= a closed one.
     chosen = id_or_none(request.GET.get("fiche"))
-    sheets = sheets.filter(pk=chosen) if chosen else sheets.filter(closed_on=None)
-    sheet = get_object_or_404(sheets, number=number)
+    if chosen:
+        sheets = sheets.filter(pk=chosen)
+    sheet = sheets.filter(number=number).order_by(F("closed_on").desc(nulls_first=True)).first()
+    if sheet is None:
+        raise Http404
     previous, following = neighbours(convention, number)
     return render(
         request,
