@@ -184,3 +184,119 @@ def test_actes_identifier_with_another_date_or_department_is_explained(valentign
 def test_malformed_actes_identifier_is_explained(valentigney_party):
     errors = errors_of(DeliberationFactory.build(party=valentigney_party, actes_id="2023-32"))
     assert "n'a pas la forme attendue" in errors["actes_id"][0]
+
+
+# The facts an extract gives beyond the vote (issue 14).
+
+VALENTIGNEY_FACTS = {
+    "members_elected": 33,
+    "excused": 4,
+    "absent": 2,
+    "chair": "Monsieur Philippe GAUTIER, Maire",
+    "convocation_on": datetime.date(2023, 3, 30),
+    "posted_on": datetime.date(2023, 3, 30),
+    "sent_to_prefecture_on": datetime.date(2023, 4, 12),
+    "received_by_prefecture_on": datetime.date(2023, 4, 12),
+}
+
+
+def test_valentigney_extract_facts_are_accepted_and_summarised(valentigney_party):
+    deliberation = DeliberationFactory.build(party=valentigney_party, **VALENTIGNEY_FACTS)
+    deliberation.full_clean()
+    assert deliberation.attendance_label == (
+        "33 élus, 33 en exercice, 27 présents, 4 excusés, 2 absents, 4 pouvoirs"
+    )
+    assert deliberation.session_facts() == [
+        "Présidence : Monsieur Philippe GAUTIER, Maire",
+        "Membres : 33 élus, 33 en exercice, 27 présents, 4 excusés, 2 absents, 4 pouvoirs",
+        "Convocation du 30/03/2023",
+        "Convocation affichée le 30/03/2023",
+        "Reçue en préfecture le 12/04/2023",
+    ]
+
+
+def test_a_deliberation_without_the_new_facts_prints_none():
+    assert DeliberationFactory.build().session_facts() == []
+
+
+def test_more_members_in_office_than_seats_is_refused(valentigney_party):
+    errors = errors_of(DeliberationFactory.build(party=valentigney_party, members_elected=32))
+    assert errors["members_in_office"] == [
+        "Il y a plus de membres en exercice (33) que de membres élus (32) : le conseil ne "
+        "peut compter plus de membres que de sièges."
+    ]
+
+
+def test_fewer_members_in_office_than_seats_is_accepted(valentigney_party):
+    DeliberationFactory.build(party=valentigney_party, members_elected=35).full_clean()
+
+
+def test_present_excused_and_absent_must_make_the_members_in_office(valentigney_party):
+    errors = errors_of(DeliberationFactory.build(party=valentigney_party, excused=4, absent=3))
+    assert errors["absent"] == [
+        "Les présents (27) + excusés (4) + absents (3) font 34 : ce total doit égaler les "
+        "membres en exercice (33)."
+    ]
+
+
+def test_excused_alone_cannot_exceed_the_members_not_present(valentigney_party):
+    errors = errors_of(DeliberationFactory.build(party=valentigney_party, excused=7))
+    assert errors["excused"] == [
+        "Les présents (27) + excusés (7) font 34, plus que les membres en exercice (33)."
+    ]
+
+
+def test_more_proxies_than_excused_and_absent_members_is_refused(valentigney_party):
+    # Members in office unknown: the excused and absent members bound the proxies.
+    errors = errors_of(
+        DeliberationFactory.build(
+            party=valentigney_party, members_in_office=None, excused=2, absent=1
+        )
+    )
+    assert errors["proxies"] == [
+        "4 pouvoirs pour 3 membres excusés ou absents : seul un membre absent peut donner pouvoir."
+    ]
+
+
+def test_convocation_and_its_posting_come_before_the_session(valentigney_party):
+    errors = errors_of(
+        DeliberationFactory.build(
+            party=valentigney_party,
+            convocation_on=datetime.date(2023, 4, 5),
+            posted_on=datetime.date(2023, 4, 14),
+        )
+    )
+    assert errors["convocation_on"] == [
+        "La convocation (05/04/2023) doit précéder la séance (05/04/2023)."
+    ]
+    assert "se saisit dans « publiée le »" in errors["posted_on"][0]
+
+
+def test_a_convocation_posted_before_it_was_sent_is_questioned(valentigney_party):
+    errors = errors_of(
+        DeliberationFactory.build(
+            party=valentigney_party,
+            convocation_on=datetime.date(2023, 3, 30),
+            posted_on=datetime.date(2023, 3, 20),
+        )
+    )
+    assert "affichée (20/03/2023) avant d'être envoyée (30/03/2023)" in errors["posted_on"][0]
+
+
+def test_receipt_by_the_prefecture_follows_sending_and_session(valentigney_party):
+    errors = errors_of(
+        DeliberationFactory.build(
+            party=valentigney_party,
+            sent_to_prefecture_on=datetime.date(2023, 4, 12),
+            received_by_prefecture_on=datetime.date(2023, 4, 11),
+        )
+    )
+    assert errors["received_by_prefecture_on"] == [
+        "Reçue en préfecture le 11/04/2023, avant d'y être transmise (12/04/2023) : impossible."
+    ]
+    errors = errors_of(
+        DeliberationFactory.build(
+            party=valentigney_party, received_by_prefecture_on=datetime.date(2023, 4, 4)
+        )
+    )
+    assert "avant la séance (05/04/2023)" in errors["received_by_prefecture_on"][0]

@@ -69,12 +69,58 @@ class Deliberation(models.Model):
         help_text="Par exemple « 2023-32 » ou « N°113/2021 ».",
     )
     subject = models.CharField("objet", max_length=500)
+    chair = models.CharField(
+        "président de séance",
+        max_length=200,
+        blank=True,
+        help_text="Qui a présidé la séance, par exemple « Monsieur Philippe GAUTIER, Maire ».",
+    )
+    rapporteur = models.CharField(
+        "rapporteur",
+        max_length=200,
+        blank=True,
+        help_text="L'élu qui a présenté le point au conseil, quand l'extrait le nomme.",
+    )
+    convocation_on = models.DateField(
+        "date de convocation",
+        null=True,
+        blank=True,
+        help_text="Date d'envoi de la convocation des membres à la séance.",
+    )
+    posted_on = models.DateField(
+        "date d'affichage",
+        null=True,
+        blank=True,
+        help_text="Date d'affichage de la convocation en mairie ou au siège, avant la séance. "
+        "L'affichage de la délibération après la séance est sa publication : saisissez-le dans "
+        "« publiée le ».",
+    )
     # Vote counts may stay unknown: a convention signed before the application often
     # cites a deliberation by date and number only. Whenever given, they are checked.
+    members_elected = models.PositiveSmallIntegerField(
+        "membres élus",
+        null=True,
+        blank=True,
+        help_text="Nombre légal de sièges du conseil ; les membres en exercice peuvent être "
+        "moins nombreux (sièges vacants).",
+    )
     members_in_office = models.PositiveSmallIntegerField(
         "membres en exercice", null=True, blank=True
     )
     present = models.PositiveSmallIntegerField("membres présents", null=True, blank=True)
+    excused = models.PositiveSmallIntegerField(
+        "membres excusés",
+        null=True,
+        blank=True,
+        help_text="Absents qui se sont excusés, qu'ils aient ou non donné pouvoir.",
+    )
+    absent = models.PositiveSmallIntegerField(
+        "membres absents",
+        null=True,
+        blank=True,
+        help_text="Absents non excusés. Présents, excusés et absents font ensemble les membres "
+        "en exercice.",
+    )
     proxies = models.PositiveSmallIntegerField("pouvoirs", default=0)
     votes_cast = models.PositiveSmallIntegerField(
         "suffrages exprimés",
@@ -98,6 +144,12 @@ class Deliberation(models.Model):
     )
     session_secretary = models.CharField("secrétaire de séance", max_length=200, blank=True)
     sent_to_prefecture_on = models.DateField("transmise en préfecture le", null=True, blank=True)
+    received_by_prefecture_on = models.DateField(
+        "reçue en préfecture le",
+        null=True,
+        blank=True,
+        help_text="Date de l'accusé de réception de la préfecture (contrôle de légalité).",
+    )
     actes_id = models.CharField(
         "identifiant ACTES",
         max_length=80,
@@ -136,6 +188,44 @@ class Deliberation(models.Model):
         )
 
     @property
+    def attendance_label(self):
+        """ "33 élus, 33 en exercice, 27 présents, 4 excusés, 2 absents, 4 pouvoirs": the
+        counts given, in that order ("" when none)."""
+        counts = (
+            (self.members_elected, "élu"),
+            (self.members_in_office, "en exercice"),
+            (self.present, "présent"),
+            (self.excused, "excusé"),
+            (self.absent, "absent"),
+        )
+        parts = [
+            f"{count} {word}{'s' if count > 1 and word != 'en exercice' else ''}"
+            for count, word in counts
+            if count is not None
+        ]
+        if parts and self.proxies:
+            parts.append(f"{self.proxies} pouvoir{'s' if self.proxies > 1 else ''}")
+        return ", ".join(parts)
+
+    def session_facts(self):
+        """What the extract tells beyond the vote, as the documents print it under the
+        deliberation: only the facts filled in, each as one short French phrase."""
+        facts = []
+        if self.chair:
+            facts.append(f"Présidence : {self.chair}")
+        if self.rapporteur:
+            facts.append(f"Rapporteur : {self.rapporteur}")
+        if {self.members_elected, self.excused, self.absent} != {None}:
+            facts.append(f"Membres : {self.attendance_label}")
+        if self.convocation_on:
+            facts.append(f"Convocation du {self.convocation_on:%d/%m/%Y}")
+        if self.posted_on:
+            facts.append(f"Convocation affichée le {self.posted_on:%d/%m/%Y}")
+        if self.received_by_prefecture_on:
+            facts.append(f"Reçue en préfecture le {self.received_by_prefecture_on:%d/%m/%Y}")
+        return facts
+
+    @property
     def is_outdated(self):
         """Deliberated on a text that has since been reopened and frozen again."""
         return self.is_outdated_against(self.party.convention.current_version)
@@ -148,6 +238,8 @@ class Deliberation(models.Model):
     def clean(self):
         errors = {}
         self._check_counts(errors)
+        self._check_attendance(errors)
+        self._check_dates(errors)
         self._check_actes_id(errors)
         if errors:
             raise ValidationError(errors)
@@ -218,6 +310,74 @@ class Deliberation(models.Model):
             errors["first_session_date"] = (
                 "La seconde convocation doit se tenir au moins trois jours après la "
                 "première réunion sans quorum."
+            )
+
+    def _check_attendance(self, errors):
+        """Seats, members in office and who was there: present, excused and absent members
+        together make the members in office, and only a member not present gives a proxy."""
+        elected, in_office, present = self.members_elected, self.members_in_office, self.present
+        excused, absent, proxies = self.excused, self.absent, self.proxies or 0
+        if elected is not None and in_office is not None and in_office > elected:
+            errors.setdefault(
+                "members_in_office",
+                f"Il y a plus de membres en exercice ({in_office}) que de membres élus "
+                f"({elected}) : le conseil ne peut compter plus de membres que de sièges.",
+            )
+        missing = [count for count in (excused, absent) if count is not None]
+        if in_office is not None and present is not None and missing:
+            total = present + sum(missing)
+            parts = f"présents ({present})"
+            if excused is not None:
+                parts += f" + excusés ({excused})"
+            if absent is not None:
+                parts += f" + absents ({absent})"
+            if len(missing) == 2 and total != in_office:
+                errors.setdefault(
+                    "absent",
+                    f"Les {parts} font {total} : ce total doit égaler les membres en exercice "
+                    f"({in_office}).",
+                )
+            elif total > in_office:
+                errors.setdefault(
+                    "excused" if absent is None else "absent",
+                    f"Les {parts} font {total}, plus que les membres en exercice ({in_office}).",
+                )
+        if excused is not None and absent is not None and proxies > excused + absent:
+            errors.setdefault(
+                "proxies",
+                f"{proxies} pouvoirs pour {excused + absent} membres excusés ou absents : seul "
+                "un membre absent peut donner pouvoir.",
+            )
+
+    def _check_dates(self, errors):
+        """The dates around the session, in the order the procedure imposes."""
+        session = self.session_date
+        if session and self.convocation_on and self.convocation_on >= session:
+            errors["convocation_on"] = (
+                f"La convocation ({self.convocation_on:%d/%m/%Y}) doit précéder la séance "
+                f"({session:%d/%m/%Y})."
+            )
+        if session and self.posted_on and self.posted_on >= session:
+            errors["posted_on"] = (
+                f"L'affichage de la convocation ({self.posted_on:%d/%m/%Y}) doit précéder la "
+                f"séance ({session:%d/%m/%Y}). L'affichage de la délibération après la séance "
+                "se saisit dans « publiée le »."
+            )
+        elif self.convocation_on and self.posted_on and self.posted_on < self.convocation_on:
+            errors["posted_on"] = (
+                f"La convocation est affichée ({self.posted_on:%d/%m/%Y}) avant d'être envoyée "
+                f"({self.convocation_on:%d/%m/%Y}) : vérifiez les deux dates."
+            )
+        received, sent = self.received_by_prefecture_on, self.sent_to_prefecture_on
+        if received and sent and received < sent:
+            errors["received_by_prefecture_on"] = (
+                f"Reçue en préfecture le {received:%d/%m/%Y}, avant d'y être transmise "
+                f"({sent:%d/%m/%Y}) : impossible."
+            )
+        elif received and session and received < session:
+            errors["received_by_prefecture_on"] = (
+                f"Reçue en préfecture le {received:%d/%m/%Y}, avant la séance "
+                f"({session:%d/%m/%Y}) : impossible."
             )
 
     def _check_actes_id(self, errors):
