@@ -3,6 +3,8 @@ import os
 from io import StringIO
 
 import pytest
+from celery import Celery
+from celery.contrib.testing.app import setup_default_app
 from django.core.management import call_command
 from django.db import transaction
 from django.test.utils import override_settings
@@ -99,3 +101,19 @@ def demo(django_db_setup, django_db_blocker):
         call_command("load_demo", force=True, stdout=StringIO())
         yield
         transaction.set_rollback(True)
+
+
+# Nothing listens on the discard port: connecting is refused at once, as with a
+# Redis that is down.
+UNREACHABLE_BROKER = "redis://127.0.0.1:9/0"
+
+
+@pytest.fixture
+def broker_down():
+    """The shared tasks sent through a broker that refuses connections."""
+    app = Celery("ctg-broker-down", set_as_current=False)
+    app.config_from_object("django.conf:settings", namespace="CELERY")
+    app.conf.update(task_always_eager=False, broker_url=UNREACHABLE_BROKER, result_backend=None)
+    with setup_default_app(app):
+        app.set_current()
+        yield app

@@ -10,8 +10,6 @@ import logging
 
 import pytest
 import time_machine
-from celery import Celery
-from celery.contrib.testing.app import setup_default_app
 from django.db import IntegrityError
 from django.urls import reverse
 from django.utils import timezone
@@ -34,10 +32,6 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-# Nothing listens on the discard port: connecting is refused at once, as with a
-# Redis that is down.
-UNREACHABLE_BROKER = "redis://127.0.0.1:9/0"
-
 
 @pytest.fixture
 def convention():
@@ -57,17 +51,6 @@ def convention():
 @pytest.fixture
 def adviser(convention):
     return UserFactory(role=Role.ADVISER, organisation=convention.caf)
-
-
-@pytest.fixture
-def broker_down():
-    """The shared tasks sent through a broker that refuses connections."""
-    app = Celery("ctg-broker-down", set_as_current=False)
-    app.config_from_object("django.conf:settings", namespace="CELERY")
-    app.conf.update(task_always_eager=False, broker_url=UNREACHABLE_BROKER, result_backend=None)
-    with setup_default_app(app):
-        app.set_current()
-        yield app
 
 
 def test_asking_for_a_document_with_the_broker_down_is_recorded_and_delayed_not_an_error(
