@@ -4,12 +4,16 @@
     reading.values                 # what was read, by key (see FIELDS)
     reading.unread                 # the keys that could not be read, in FIELDS order
     reading.derived                # the keys computed from others rather than read
+    reading.conflicts              # the figures written twice with different values
     reading.as_json()              # the read_deliberation command's JSON object
 
 Every council software writes its own extract, so each value is looked for in the whole
 text, whatever the order of its blocks (see rules.py). A file that cannot be read, or
 that is not a deliberation extract, raises ExtractError with a French message.
-Figures are returned as written: the deliberation's validation judges them.
+Figures are returned as written: the deliberation's validation judges them. A figure
+the extract gives twice with different values (the session's heading says 21 present,
+the point's own block 20) is not read: it is left to the user, with the values found
+in `conflicts`, and nothing is derived from it.
 """
 
 from dataclasses import dataclass, field
@@ -90,11 +94,13 @@ LISTED = ("present", "excused", "absent", "proxies")
 class Reading:
     """What an extract says: `values` by key (FIELDS), dates as `datetime.date`, body
     and outcome as the model's choices; `derived` holds the keys computed from other
-    values (counted from a list of names, voters from present and proxies, the vote of
-    a unanimity) rather than read, which the form shows as "déduit"."""
+    values (counted from a list of names, voters from the vote or the attendance, the vote of
+    a unanimity) rather than read, which the form shows as "déduit"; `conflicts` the
+    figures written with different values, which stay unread."""
 
     values: dict
     derived: set = field(default_factory=set)
+    conflicts: dict = field(default_factory=dict)
     labels = LABELS
 
     @property
@@ -114,6 +120,7 @@ class Reading:
             data[key] = value
         data["unread"] = self.unread
         data["derived"] = sorted(self.derived, key=FIELDS.index)
+        data["conflicts"] = self.conflicts
         return data
 
 
@@ -130,7 +137,7 @@ def read_extract(source):
 
 
 def read_text(text):
-    values, derived = {}, set()
+    values, derived, conflicts = {}, set(), {}
 
     def put(key, value, *, was_derived=False):
         if value is not None and value != "" and key not in values:
@@ -142,11 +149,23 @@ def read_text(text):
     put("body", body)
     put("authority", rules.read_authority(text, body))
     put("act_number", rules.read_act_number(text))
-    for key in FIGURES:
-        put(key, rules.read_figure(text, key))
-    for key in LISTED:
-        put(key, rules.read_list(text, key), was_derived=True)
     put("outcome", rules.read_outcome(text))
+    duel = rules.read_duel(text)
+    if duel:
+        # "par 15 voix contre 12": the majority's count first, for or against the outcome.
+        majority, minority = duel
+        rejected = values.get("outcome") == Outcome.REJECTED
+        put("for", minority if rejected else majority)
+        put("against", majority if rejected else minority)
+    for key in FIGURES:
+        found = rules.read_figure(text, key)
+        if len(found) > 1 and key not in values:
+            conflicts[key] = found
+        elif found:
+            put(key, found[0])
+    for key in LISTED:
+        if key not in conflicts:
+            put(key, rules.read_list(text, key), was_derived=True)
     put("chair", rules.read_chair(text))
     put("rapporteur", rules.read_rapporteur(text))
     put("secretary", rules.read_secretary(text))
@@ -157,16 +176,24 @@ def read_text(text):
     if actes is not None:
         put("actes_id", str(actes))
         put("session_date", actes.date, was_derived=True)
-    _derive_votes(values, put)
-    return Reading(values={key: values[key] for key in FIELDS if key in values}, derived=derived)
+    _derive_votes(values, put, rules.read_not_voting(text))
+    return Reading(
+        values={key: values[key] for key in FIELDS if key in values},
+        derived=derived,
+        conflicts=conflicts,
+    )
 
 
-def _derive_votes(values, put):
+def _derive_votes(values, put, not_voting):
     """Figures that follow from others when the extract leaves them out: the voters
-    are the present and represented members; a unanimous vote has no vote against."""
+    are those who voted for, against or abstained, or else the present and represented
+    members but those who did not take part; a unanimous vote has no vote against."""
     get = values.get
+    vote = [get(key) for key in ("for", "against", "abstentions")]
+    if None not in vote:
+        put("voters", sum(vote), was_derived=True)
     if get("present") is not None and get("proxies") is not None:
-        put("voters", get("present") + get("proxies"), was_derived=True)
+        put("voters", get("present") + get("proxies") - (not_voting or 0), was_derived=True)
     if get("outcome") == Outcome.ADOPTED_UNANIMOUSLY:
         put("against", 0, was_derived=True)
         if "votes_cast" not in values and get("voters") is not None:

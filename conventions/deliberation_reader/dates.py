@@ -1,4 +1,4 @@
-"""Dates in figures ("05/04/2023"), with the month in words ("5 avril 2023",
+"""Dates in figures ("05/04/2023", "2023-04-05"), with the month in words ("5 avril 2023",
 "14 AVR. 2023") and wholly in words ("l'an deux mille vingt-trois, le cinq avril",
 "l'an deux mil vingt-trois et le cinq du mois d'avril"). Matching happens on folded
 text (lower case, no accents)."""
@@ -39,6 +39,8 @@ _YEAR = rf"(?:\d{{4}}|{NUMBER_WORDS})"
 IN_FIGURES = re.compile(
     r"(?<![\d/.-])(\d{1,2})\s?([/.-])\s?(\d{1,2})\s?\2\s?(\d{4}|\d{2})(?![\d/])"
 )
+# "2023-04-05", as some e-legality stamps print their dates.
+ISO = re.compile(r"(?<![\d/.-])(\d{4})-(\d{2})-(\d{2})(?![\d/-])")
 WITH_MONTH = re.compile(
     rf"\b(?P<day>{_DAY})(?:er)?\s+(?:du\s+mois\s+(?:d'|de\s+)?)?(?P<month>{_MONTH})\b\.?"
     rf"(?:,?\s+(?P<year>{_YEAR})\b)?"
@@ -81,6 +83,11 @@ def find_dates(folded):
     for match in IN_FIGURES.finditer(folded):
         day, _separator, month, year = match.groups()
         date = _make(_year(year), int(month), int(day))
+        if date:
+            found.append(FoundDate(match.start(), match.end(), date))
+    for match in ISO.finditer(folded):
+        year, month, day = (int(group) for group in match.groups())
+        date = _make(_year(str(year)), month, day)
         if date:
             found.append(FoundDate(match.start(), match.end(), date))
     years = [

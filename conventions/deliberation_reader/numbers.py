@@ -36,8 +36,9 @@ _WORD = "(?:" + "|".join(_WORDS) + ")"
 # A run of number words joined by hyphens or spaces; "et" only before "un" or "onze"
 # ("soixante et onze"), so that "vingt-sept et trente-trois" stays two numbers.
 NUMBER_WORDS = rf"\b{_WORD}(?:[\s-]+et[\s-]+(?:une?|onze)\b|[\s-]+{_WORD})*\b"
-# A count as figures or words, for the attendance and vote readers.
-COUNT = rf"(?<![\d/.,])\d{{1,4}}(?![\w/]|[.,]\d)|{NUMBER_WORDS}"
+# A count as figures or words, for the attendance and vote readers; not the end of a
+# reference ("Délibération n° 2023-32" over "Pouvoirs : ...").
+COUNT = rf"(?<![\d/.,])(?<!\d[-_])\d{{1,4}}(?![\w/]|[.,]\d)|{NUMBER_WORDS}"
 COUNT_RE = re.compile(COUNT)
 
 

@@ -33,6 +33,9 @@ _COUNTED = r"(?:nombre|nbre|nb)\s+(?:de\s+|d')?"
 
 # After "Pour 29" or "Contre 0" without a colon: the rest of the vote, or its end.
 _NEXT_IN_VOTE = r"[,;|.)\-]|et\b|contre|pour|abstention|voix|$"
+# "par 25 voix contre 2": the second count of a duel, the side of each count given by
+# the outcome (see read_duel).
+_DUEL_SECOND = rf"\s+(?:{COUNT})\b(?!\s+(?:voix\s+)?(?:pour|contre|abstentions?)\b)"
 # The vote's words: a loose pattern ("pour 3", "2 contre") counts only with another of
 # them on its line or the lines beside it: "pour 3, 4 ou 5 ans" or "lutte contre" is
 # no vote.
@@ -102,8 +105,8 @@ FIGURE_PATTERNS = {
     ],
     "against": [
         rf"\b(?:votes?\s+|voix\s+)?contre\s*[:=|]\s*{_NUM}",
-        rf"\b{_FREE_NUM}\s+(?:voix|votes?)\s+contre\b",
-        Loose(rf"\bcontre\s+{_NUM}(?=\s*(?:{_NEXT_IN_VOTE}))"),
+        rf"\b{_FREE_NUM}\s+(?:voix|votes?)\s+contre\b(?!{_DUEL_SECOND})",
+        Loose(rf"(?<!voix\s)\bcontre\s+{_NUM}(?=\s*(?:{_NEXT_IN_VOTE}))"),
         Loose(rf"\b{_FREE_NUM}\s+contre\b"),
     ],
     "abstentions": [
@@ -131,15 +134,47 @@ def _lines_around(folded, match):
 
 
 def read_figure(text, key):
+    """The figure's distinct values, in the order written, found by its most explicit
+    pattern that finds one: more than one is a disagreement of the extract with itself
+    (the session's heading and the point's own count), for the user to settle."""
     for pattern, in_vote in FIGURE_RES[key]:
+        values = []
         for match in pattern.finditer(text.folded):
             value = count_value(match.group("n"))
             if value is None or value >= 1000:
                 continue
             if in_vote and len(set(VOTE_WORDS.findall(_lines_around(text.folded, match)))) < 2:
                 continue
-            return value
+            if value not in values:
+                values.append(value)
+        if values:
+            return values
+    return []
+
+
+DUEL = re.compile(
+    rf"\bpar\s+(?P<first>{COUNT})\s+(?:voix|votes?)\s+contre\s+(?P<second>{COUNT})\b"
+    r"(?!\s+(?:voix\s+)?(?:pour|contre|abstentions?)\b)"
+)
+# Members present who do not vote: "Ne prend pas part au vote : 1".
+NOT_VOTING = re.compile(
+    r"\b(?:ne\s+prend(?:nent)?|ne\s+prenant|n'(?:a|ont|ayant)|ne\s+participe(?:nt)?|"
+    r"ne\s+participant)\s+pas\s+(?:pris\s+)?(?:part\s+au|au|a\s+la)\s+(?:vote|deliberation)"
+    rf"{_GAP}{_NUM}"
+)
+
+
+def read_duel(text):
+    """ "adoptée par 25 voix contre 2": (25, 2), the majority's count first."""
+    match = DUEL.search(text.folded)
+    if match:
+        return count_value(match.group("first")), count_value(match.group("second"))
     return None
+
+
+def read_not_voting(text):
+    match = NOT_VOTING.search(text.folded)
+    return count_value(match.group("n")) if match else None
 
 
 # --- Lists of names to count ---------------------------------------------------------------
@@ -162,6 +197,10 @@ PROXY_LINK = re.compile(
     r"\b(?:donne\s+(?:pouvoir|procuration)|(?:pouvoir|procuration)\s+(?:a|au|donne\s+a)|"
     r"represente(?:e)?\s+par|a\s+donne\s+pouvoir)\b"
 )
+PROXY_HOLDER = re.compile(
+    r"\s(?:à|a|au)\s+(?:M\.|MM\.?|Mmes?\b|Mlle\b|Monsieur\b|Madame\b|[A-ZÀ-ÖØ-Þ])"
+)
+REPRESENTED_BY = re.compile(r"\breprésenté(?:e|\(e\))?\s+par\b", re.IGNORECASE)
 CIVILITIES = {
     "m",
     "mm",
@@ -204,6 +243,9 @@ def _list_segment(text, key):
         unfinished = not text.original[start:end].rstrip().endswith(".") and ":" not in line
         if not line or not (unfinished or _names_line(line)):
             break
+        # "Mme X est désignée secrétaire de séance": the next paragraph, not the list.
+        if LIST_END.search(text.folded, end + 1, following):
+            break
         end = following
     stop = LIST_END.search(text.folded, start, end)
     return (start, stop.start() if stop else end)
@@ -225,8 +267,12 @@ def count_names(segment):
             in_run = False
             continue
         following = folded_words[index + 1] if index + 1 < len(words) else ""
-        # "X pouvoir à Y", "X représenté par Y": Y is counted in his own list.
-        if folded == "par" or (folded in ("pouvoir", "procuration") and following in ("a", "au")):
+        # "X pouvoir à Y", "X représenté par Y": Y is counted in his own list; "X
+        # suppléant de Y": Y is not there, X sits for him.
+        if folded == "par" or (
+            folded in ("pouvoir", "procuration", "suppleant", "suppleante")
+            and following in ("a", "au", "de", "du")
+        ):
             skip_next_run, in_run = True, False
             continue
         if _CAPS_WORD.match(bare):
@@ -256,9 +302,11 @@ def read_list(text, key):
         return None
     start, end = span
     if key == "proxies":
-        # "X pouvoir à Y", "X représenté par Y"; or, under the label, "X à Y".
-        links = len(PROXY_LINK.findall(text.folded, start, end))
-        return links or len(re.findall(r"\s(?:a|au)\s", text.folded[start:end])) or None
+        # One holder per proxy, whatever the wording or the line breaks: "X pouvoir à
+        # Y", "X a donné pouvoir à Y", under the label "X à Y", "X représenté par Y".
+        segment = text.original[start:end]
+        holders = len(PROXY_HOLDER.findall(segment)) + len(REPRESENTED_BY.findall(segment))
+        return holders or len(PROXY_LINK.findall(text.folded, start, end)) or None
     count = count_names(text.original[start:end])
     return count or None
 
@@ -366,7 +414,8 @@ AUTHORITY_RES = {
 }
 # Where an authority's name stops: a postcode, punctuation, a cell, the verb after it.
 NAME_END = re.compile(
-    r"\s*(?:\d|[,;:(|]|\s-\s|\s+s'est\b|\s+se\s+sont\b|\s+reuni|\s+represente|\s+en\s+date|\n)",
+    r"\s*(?:\d|[,;:(|]|\s-\s|\s+s'est\b|\s+se\s+sont\b|\s+reuni|\s+represente|\s+en\s+date|\n|"
+    r"\s+(?:extrait|registre|proc[eè]s-verbal|d[ée]lib[ée]rations?|s[ée]ance)\b)",
     re.IGNORECASE,
 )
 # Lower case inside a name written in capitals: "Communauté de communes du Val d'Argent".
@@ -391,6 +440,16 @@ LOWER_WORDS = {
     "a",
     "à",
     "vocation",
+    "vocations",
+    # The words of the syndicates' kinds (SIVU, SIVOM, SIVOS, SIRP), not place names.
+    "intercommunal",
+    "intercommunale",
+    "unique",
+    "multiples",
+    "scolaire",
+    "regroupement",
+    "pédagogique",
+    "mixte",
 }
 ACRONYMS = {"CAF", "SIVU", "SIVOM", "SIVOS", "SIRP", "PMA", "EPCI", "CCAS", "CIAS"}
 
@@ -570,7 +629,8 @@ def name_after(text, position):
 
 NAME_BEFORE = re.compile(
     r"(?:(?:Monsieur|Madame|M\.|Mme|Mlle)\s+)?"
-    r"((?:[A-ZÀ-ÖØ-Þ][\w'-]*\.?\s+){0,3}[A-ZÀ-ÖØ-Þ][\w'-]+)\s*,?\s*$"
+    # An initial may end with a full stop ("J. DUPONT"), a word may not ("Maire. M. X").
+    r"((?:[A-ZÀ-ÖØ-Þ]\.\s+|[A-ZÀ-ÖØ-Þ][\w'-]*\s+){0,3}[A-ZÀ-ÖØ-Þ][\w'-]+)\s*,?\s*$"
 )
 
 
@@ -582,7 +642,8 @@ def name_before(text, position):
 
 CHAIR_RES = [
     re.compile(r"\bsous\s+la\s+presidence\s+(?:de|du)\s+"),
-    re.compile(r"\bpresid(?:ent|ente|ence)\s+de\s+(?:la\s+)?seance\s*:\s*"),
+    re.compile(r"\bpresid(?:ent|ente|ence)\s+de\s+(?:la\s+)?seance\s*[:,]\s*"),
+    re.compile(r"^\s*presidence\s*:\s*", re.MULTILINE),
     re.compile(r"\bpresidee?\s+par\s+"),
 ]
 SIGNATURE_RE = re.compile(
@@ -664,7 +725,8 @@ ASIDE_BEFORE = re.compile(r"(?:proces[\s-]verbal|compte[\s-]rendu|precedente?)[^
 OTHER_DATES = {
     "convocation_on": r"\bconvocation\b|\bconvoquee?s?\b",
     "posted_on": r"\baffichee?s?\b|\baffichage\b|\bpubliee?s?\b|\bpublication\b|"
-    r"\bmise?\s+en\s+ligne\b|\brendue?\s+executoire\b",
+    r"\bmise?\s+en\s+ligne\b|\b(?:rendue?|certifiee?|devenue?)\s+executoire\b|"
+    r"\bexecutoire\s+(?:le|au)\b",
     "sent_on": r"\btransmise?s?\b|\btransmission\b|\bteletransmise?\b|\bteletransmission\b|"
     r"\benvoyee?\s+(?:en|a\s+la|au)\s+(?:sous-)?prefe|\bdate\s+d'envoi(?!\s+de\s+la\s+convocation)"
     r"|\bdepose\s+en\s+(?:sous-)?prefecture\b|\bdepot\s+en\s+(?:sous-)?prefecture\b",

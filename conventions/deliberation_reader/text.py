@@ -19,6 +19,8 @@ from pathlib import Path
 
 from django.conf import settings
 
+from conventions.deliberation_reader.numbers import words_value
+
 READ_LIMIT_BYTES = 20 * 1024 * 1024
 CELL_SEPARATOR = " | "
 # An extract is a few pages; a longer file (the convention attached to it) is read on
@@ -265,7 +267,10 @@ _FIGURES_ONLY = re.compile(r"^\d{1,4}(?: \d{1,4})+$")
 # The labels a row of figures may stand under when no cell boundary is known.
 _COLUMN_LABEL = re.compile(
     r"\b(?:suffrages\s+exprimes|exprimes|votants|pour|contre|abstentions?|presents|"
-    r"representes|pouvoirs|procurations|absents\s+excuses|excuses|absents|en\s+exercice)\b"
+    r"representes|pouvoirs|procurations|absents\s+excuses|excuses|absents|en\s+exercice|"
+    r"afferents(?:\s+au\s+conseil)?|(?:ayant|qui\s+ont)\s+pris\s+part"
+    r"(?:\s+(?:au\s+vote|a\s+la\s+deliberation))?|"
+    r"ne\s+(?:prend|prennent|participe|participent)\s+pas(?:\s+part)?\s+au\s+vote)\b"
 )
 
 
@@ -307,10 +312,53 @@ def _unruled_pairs(line, following):
     return list(zip(labels, figures, strict=True)) if len(labels) == len(figures) else None
 
 
+# The first halves of compound words, whose hyphen stays when they are cut at it:
+# "sous-|préfet", "procès-|verbal", "vice-|président".
+_COMPOUND_HEADS = {
+    "sous",
+    "vice",
+    "proces",
+    "compte",
+    "contre",
+    "demi",
+    "ex",
+    "mi",
+    "non",
+    "semi",
+    "porte",
+    "chef",
+    "arriere",
+    "avant",
+    "apres",
+    "grand",
+    "petite",
+    "belle",
+    "saint",
+    "sainte",
+}
+
+
+def _join_hyphenated(lines):
+    """Words cut at the line's end ("con-" / "seillers") made whole again; a number in
+    words or a compound word cut at its own hyphen keeps it ("vingt-" / "sept")."""
+    joined = []
+    for line in lines:
+        previous = joined[-1] if joined else ""
+        if re.search(r"[^\W\d_]-$", previous) and line[:1].islower():
+            head = fold(re.split(r"[\s-]", previous[:-1])[-1])
+            tail = fold(re.match(r"[^\W\d_]*", line).group(0))
+            numbers = words_value(head) is not None and words_value(tail) is not None
+            keep = numbers or head in _COMPOUND_HEADS
+            joined[-1] = previous[:-1] + ("-" if keep else "") + line
+        else:
+            joined.append(line)
+    return joined
+
+
 class Text:
     """The document's lines joined by newlines, in two aligned forms."""
 
     def __init__(self, lines):
-        self.lines = lines = _labels_over_figures(lines)
+        self.lines = lines = _labels_over_figures(_join_hyphenated(lines))
         self.original = "\n".join(lines)
         self.folded = fold(self.original)

@@ -33,7 +33,7 @@ def test_json_holds_every_key_with_iso_dates_and_english_outcome(
 ):
     with django_assert_num_queries(0):
         data = json.loads(run(str(extract), "--json"))
-    assert list(data) == [*FIELDS, "unread", "derived"]
+    assert list(data) == [*FIELDS, "unread", "derived", "conflicts"]
     assert data["session_date"] == "2025-10-02"
     assert data["received_on"] == "2025-10-06"
     assert data["body"] == "community_council"
@@ -67,6 +67,15 @@ def test_summary_in_french_writes_nothing(extract, django_assert_num_queries):
     )
     assert sorted(extract.parent.iterdir()) == before
     assert not Path(settings.MEDIA_ROOT).exists()
+
+
+def test_figures_that_disagree_are_named_in_the_summary(tmp_path):
+    from tests.deliberation_reader.test_unseen_layouts import disagreeing_figures
+
+    extract = builders.render(disagreeing_figures(), "docx", tmp_path / "extrait.docx")
+    output = run(str(extract))
+    assert "Membres présents : l'extrait donne 21 et 20, à vérifier (non lu)." in output
+    assert json.loads(run(str(extract), "--json"))["conflicts"] == {"present": [21, 20]}
 
 
 def test_unreadable_file_is_a_command_error_in_french(tmp_path):

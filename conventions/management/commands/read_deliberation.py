@@ -39,6 +39,11 @@ class Command(BaseCommand):
         if reading.unread:
             unread = ", ".join(LABELS[key] for key in reading.unread)
             self.stdout.write(f"Non lu : {unread}.")
+        for key, values in reading.conflicts.items():
+            written = " et ".join(str(value) for value in values)
+            self.stdout.write(
+                f"{LABELS[key].capitalize()} : l'extrait donne {written}, à vérifier (non lu)."
+            )
 
 
 def shown(key, value):
