@@ -28,6 +28,11 @@ urlpatterns = [
         name="deliberation_create",
     ),
     path(
+        "conventions/<int:pk>/deliberations/<int:deliberation_pk>/",
+        views.deliberation_detail,
+        name="deliberation",
+    ),
+    path(
         "conventions/<int:pk>/deliberations/<int:deliberation_pk>/scan.pdf",
         views.deliberation_scan,
         name="deliberation_scan",

@@ -16,6 +16,7 @@ SAME_IN_FRENCH = {
     "visas",
     "missions",
     "abstentions",
+    "rapporteur",
     "composition",
     "source",
 }

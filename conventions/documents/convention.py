@@ -335,6 +335,7 @@ def _deliberations(convention, version):
             "outcome": deliberation.get_outcome_display(),
             "votes": deliberation.votes_label,
             "actes_id": deliberation.actes_id,
+            "facts": deliberation.session_facts(),
         }
     return found
 

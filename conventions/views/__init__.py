@@ -6,7 +6,7 @@ from .amendment import (
 )
 from .convention import convention_detail, convention_list
 from .creation import convention_create
-from .deliberation import deliberation_form, deliberation_scan
+from .deliberation import deliberation_detail, deliberation_form, deliberation_scan
 from .home import home
 from .lifecycle import (
     amend,
@@ -26,6 +26,7 @@ __all__ = [
     "amendment_transition",
     "amend",
     "convention_transition",
+    "deliberation_detail",
     "deliberation_form",
     "deliberation_scan",
     "edit_articles",

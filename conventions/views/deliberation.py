@@ -3,14 +3,23 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import formats
 from django.views.decorators.http import require_http_methods
 
 from conventions import lifecycle
 from conventions.access import can_record_deliberation, visible_convention
-from conventions.deliberations import is_signed, save_deliberation
-from conventions.forms.deliberation import DeliberationForm
+from conventions.deliberation_reader import ExtractError, read_extract
+from conventions.deliberations import (
+    authority_warning,
+    discard_pending_extract,
+    is_signed,
+    keep_pending_extract,
+    save_deliberation,
+)
+from conventions.forms.deliberation import DeliberationForm, read_into
 from conventions.models import AmendmentState, ConventionState, Deliberation
 from conventions.models.deliberation import BODY_BY_KIND
+from conventions.validators import validate_pdf
 from ctg.concurrency import StaleVersion, add_version_field, form_version, refused
 
 # Deliberations are recorded on a frozen text; a convention recorded as signed before
@@ -62,20 +71,29 @@ def deliberation_form(request, pk, party_pk, deliberation_pk=None, number=None):
         )
         return redirect(back)
     correcting = deliberation is not None and is_signed(convention, amendment)
-    form = DeliberationForm(
-        request.POST if request.method == "POST" else None,
-        request.FILES or None,
-        instance=deliberation,
-        initial={"body": BODY_BY_KIND.get(party.organisation.kind), "subject": subject}
-        if deliberation is None
-        else None,
-        party=party,
-        correcting=correcting,
-    )
-    add_version_field(form, form_version(form))
+
+    def build(data=None, files=None):
+        form = DeliberationForm(
+            data,
+            files,
+            instance=deliberation,
+            initial={"body": BODY_BY_KIND.get(party.organisation.kind), "subject": subject}
+            if deliberation is None
+            else None,
+            party=party,
+            correcting=correcting,
+        )
+        add_version_field(form, form_version(form))
+        return form
+
     conflict = None
     saved = None
-    if request.method == "POST" and form.is_valid():
+    reading = None
+    if request.method == "POST" and "read_extract" in request.POST:
+        form, reading = _read_extract(request, build, party)
+    else:
+        form = build(request.POST if request.method == "POST" else None, request.FILES or None)
+    if request.method == "POST" and reading is None and form.is_valid():
         try:
             saved = save_deliberation(
                 form,
@@ -109,8 +127,108 @@ def deliberation_form(request, pk, party_pk, deliberation_pk=None, number=None):
             "amendment": amendment,
             "correcting": correcting,
             "conflict": conflict,
+            "reading": reading,
         },
         status=409 if conflict else 200,
+    )
+
+
+def _read_extract(request, build, party):
+    """The form filled from the extract sent with "Lire l'extrait", validated so that
+    impossible figures show their message at once, and what the page says about the
+    reading. Nothing is saved: a PDF extract waits to become the scan on "Enregistrer"."""
+    files = request.FILES.copy()
+    upload = files.pop("extract", [None])[-1]
+    form = build(request.POST, files)
+    reading = {
+        "read": False,
+        "filled": 0,
+        "kept": 0,
+        "unread": [],
+        "warnings": [],
+        "scan_kept": False,
+    }
+    if upload is None:
+        form.refuse_extract(
+            "Choisissez le fichier de l'extrait (PDF ou DOCX) puis « Lire l'extrait »."
+        )
+        return form, reading
+    try:
+        extract = read_extract(upload)
+    except ExtractError as error:
+        form.refuse_extract(str(error))
+        return form, reading
+    data, notes = read_into(form, extract)
+    # The extract just read replaces one read earlier on this form.
+    data[form.add_prefix("pending_scan")] = ""
+    discard_pending_extract(form.data.get(form.add_prefix("pending_scan"), ""), party)
+    scan_warning = _keep_as_scan(upload, party, data, form)
+    form = build(data, files)
+    form.show_reading(notes)
+    form.full_clean()
+    warning = authority_warning(extract.values.get("authority", ""), party.organisation)
+    reading.update(
+        read=True,
+        filled=sum(kind != "kept" for kind, _ in notes.values()),
+        kept=sum(kind == "kept" for kind, _ in notes.values()),
+        unread=[_unread(extract, key) for key in extract.unread],
+        warnings=[text for text in (warning, scan_warning) if text],
+        scan_kept=not scan_warning,
+    )
+    return form, reading
+
+
+def _unread(extract, key):
+    """A field the extract did not give, or gave twice with different values."""
+    label = extract.labels.get(key, key)
+    if key not in extract.conflicts:
+        return label
+    written = " et ".join(formats.localize(value) for value in extract.conflicts[key])
+    return f"{label} : l'extrait donne {written}, à vérifier"
+
+
+def _keep_as_scan(upload, party, data, form):
+    """Keep a PDF extract for the save (its token in the form's data); else say why not."""
+    upload.seek(0)
+    if b"%PDF-" not in upload.read(1024):
+        return (
+            "Un extrait DOCX n'est pas joint à la délibération : la délibération scannée "
+            "doit être un PDF. Joignez-le ci-dessous si vous l'avez."
+        )
+    try:
+        validate_pdf(upload)
+    except ValidationError as error:
+        return "L'extrait ne peut pas être joint comme délibération scannée : " + " ".join(
+            error.messages
+        )
+    data[form.add_prefix("pending_scan")] = keep_pending_extract(upload, party)
+    return ""
+
+
+@require_http_methods(["GET"])
+def deliberation_detail(request, pk, deliberation_pk):
+    """Everything recorded about one deliberation, for those who see the convention."""
+    convention = visible_convention(request.user, pk)
+    deliberation = get_object_or_404(
+        Deliberation.objects.filter(party__convention=convention).select_related(
+            "party__organisation", "version", "amendment"
+        ),
+        pk=deliberation_pk,
+    )
+    party = deliberation.party
+    # An amendment's deliberation is recorded anew rather than corrected.
+    correctable = not deliberation.amendment_id and can_record_deliberation(
+        request.user, convention, party
+    )
+    return render(
+        request,
+        "conventions/deliberation_detail.html",
+        {
+            "convention": convention,
+            "deliberation": deliberation,
+            "party_of": party.organisation.grammar.of,
+            "correctable": correctable,
+        },
     )
 
 
