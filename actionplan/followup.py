@@ -41,6 +41,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from conventions.access import can_edit
 from conventions.models import Convention, ConventionState, Party
 from partners.models import Role
+from webhooks import events as webhook_events
 
 from . import outbox
 from .models import ActionSheet, FollowUp, FollowUpState, FollowUpStatus, IndicatorValue
@@ -309,6 +310,7 @@ def save_entry(user, follow_up, revision, data, values=None, submit=False):
             entry.submitted_by = user
             reason = "Suivi transmis à la Caf"
             outbox.transmitted(entry)
+            webhook_events.follow_up_transmitted(entry)
         elif entry.state == FollowUpState.SUBMITTED:
             reason = "Suivi corrigé par la Caf"
         else:
@@ -400,6 +402,7 @@ def validate(user, follow_up, revision):
         entry.validated_at = timezone.now()
         entry.validated_by = user
         _save(entry, user, "Suivi validé", sync=follow_up)
+        webhook_events.follow_ups_validated(entry.action_sheet.convention, [entry])
     return follow_up
 
 
@@ -459,6 +462,7 @@ def validate_all(user, convention, year, quarter, revisions):
             default_user=user,
             default_change_reason=BULK_VALIDATION_REASON,
         )
+        webhook_events.follow_ups_validated(convention, entries)
     return entries
 
 

@@ -26,6 +26,7 @@ from django.utils import timezone
 from conventions.models import AmendmentState, Convention, ConventionState, Deliberation
 from conventions.models.deliberation import ADOPTED_OUTCOMES
 from ctg.concurrency import check_version, form_version, read_version, save_own_fields
+from webhooks import events as webhook_events
 
 SIGNED_STATES = (ConventionState.SIGNED, ConventionState.TERMINATED)
 
@@ -130,6 +131,7 @@ def save_deliberation(form, *, convention, amendment=None, reason=""):
         deliberation.amendment = amendment
         deliberation.version = None if amendment else locked.current_version
         saved = save_own_fields(form, extra=["amendment", "version"])
+        webhook_events.deliberation_recorded(locked, saved)
         return saved
     stored = Deliberation.objects.select_for_update().get(pk=deliberation.pk)
     check_version(read_version(form), form_version(form), stored)

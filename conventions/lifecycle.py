@@ -29,6 +29,7 @@ from conventions.models import (
 from conventions.models.deliberation import ADOPTED_OUTCOMES
 from conventions.snapshot import build_snapshot, content_hash, to_json
 from partners import grammar
+from webhooks import events as webhook_events
 
 
 class LifecycleError(Exception):
@@ -128,6 +129,7 @@ def freeze(convention, *, user=None):
     locked.state = ConventionState.IN_DELIBERATION
     locked.frozen_at = version.frozen_at
     locked.save(update_fields=["state", "frozen_at"])
+    webhook_events.version_frozen(locked, version)
     _sync(convention, locked)
     return version
 
@@ -237,6 +239,7 @@ def record_signature(convention, *, party, representative, signed_on, user=None)
         locked.state = ConventionState.SIGNED
         locked.signed_on = last.signed_on
         locked.save(update_fields=["state", "signed_on"])
+        webhook_events.convention_signed(locked)
     _sync(convention, locked)
     return signature
 
@@ -336,6 +339,7 @@ def record_signed_convention(convention, *, signed_on, signature_dates=None, use
     locked.frozen_at = locked.frozen_at or version.frozen_at
     locked.signed_on = last.signed_on
     locked.save(update_fields=["state", "frozen_at", "signed_on"])
+    webhook_events.convention_signed(locked)
     _sync(convention, locked)
     return signed_facts_warnings(locked)
 

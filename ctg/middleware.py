@@ -78,11 +78,14 @@ class EmbeddedBeatMiddleware:
     @staticmethod
     def _run_morning_tasks():
         from actionplan import tasks
+        from webhooks.tasks import sweep_deliveries
 
         for task in (
             tasks.open_current_quarter,
             tasks.send_follow_up_reminders,
             tasks.notify_missing_follow_ups,
+            # Webhook deliveries waiting for a retry: without a broker, no one else sends them.
+            sweep_deliveries,
         ):
             try:
                 task.apply()

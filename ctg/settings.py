@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "partners",
     "conventions",
     "actionplan",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
@@ -276,7 +277,23 @@ CELERY_BEAT_SCHEDULE = {
         "task": "conventions.tasks.sweep_documents",
         "schedule": 120.0,
     },
+    # Webhook deliveries due whose task was lost (broker down, worker killed) or whose
+    # next attempt is too far off to wait in the broker (webhooks/delivery.py).
+    "sweep-webhook-deliveries": {
+        "task": "webhooks.tasks.sweep_deliveries",
+        "schedule": 120.0,
+    },
 }
+# Webhooks (webhooks/): each POST waits WEBHOOK_TIMEOUT seconds at most; a delivery not
+# answered 2xx is tried again after each delay of WEBHOOK_RETRY_DELAYS (seconds, the last
+# one repeated), WEBHOOK_MAX_ATTEMPTS times in all, then abandoned. Plain http:// to
+# 127.0.0.1 or localhost is accepted only with WEBHOOK_ALLOW_LOCAL_HTTP (DEBUG, tests).
+WEBHOOK_TIMEOUT = env.float("WEBHOOK_TIMEOUT", default=5.0)
+WEBHOOK_RETRY_DELAYS = env.list(
+    "WEBHOOK_RETRY_DELAYS", cast=int, default=[60, 300, 1800, 7200, 43200]
+)
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=6)
+WEBHOOK_ALLOW_LOCAL_HTTP = env.bool("WEBHOOK_ALLOW_LOCAL_HTTP", default=DEBUG)
 # Returned signed copies: a folder of CA certificates (PEM or DER) the Caf trusts; without
 # it, signatures are checked intact but their signers are not authenticated. Revocation
 # (OCSP, CRL) is checked when reachable.

@@ -42,6 +42,7 @@ from tests.factories import (
     RepresentativeFactory,
     UserFactory,
 )
+from tests.webhooks.factories import delivery_with_attempt
 
 pytestmark = pytest.mark.django_db
 
@@ -114,6 +115,7 @@ def make_everything(superuser):
         leads_to_amendment=amendment,
     )
     review.follow_ups.add(follow_up)
+    delivery_with_attempt(convention.caf)
 
 
 @pytest.mark.parametrize("model", REGISTERED, ids=lambda model: model._meta.label)

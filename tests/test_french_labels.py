@@ -3,7 +3,7 @@
 import pytest
 from django.apps import apps
 
-PROJECT_APPS = ("partners", "conventions", "actionplan")
+PROJECT_APPS = ("partners", "conventions", "actionplan", "webhooks")
 # Field names whose automatic label is already the French word.
 SAME_IN_FRENCH = {
     "code",
