@@ -41,10 +41,14 @@ INSTALLED_APPS = [
     "csp",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "partners",
     "conventions",
     "actionplan",
     "webhooks",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -335,6 +339,52 @@ CONTENT_SECURITY_POLICY = {
         "form-action": ["'self'"],
         "frame-ancestors": ["'none'"],
     }
+}
+
+# The JSON API (api/, docs/api.md): personal bearer tokens only, JSON only, errors as
+# French problem details, cursor pagination, a rate per token.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.IdCursorPagination",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.problems.exception_handler",
+    # No OPTIONS description of the views (English names derived from the classes).
+    "DEFAULT_METADATA_CLASS": None,
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+# Calls allowed per token ("1000/hour", "50/minute"...), counted in the shared cache.
+API_THROTTLE_RATE = env.str("API_THROTTLE_RATE", default="1000/hour")
+SPECTACULAR_SETTINGS = {
+    "TITLE": "API CTG",
+    "DESCRIPTION": "Les conventions territoriales globales, leurs parties, plans d'actions et "
+    "suivis, pour les systèmes d'information des Caf et des collectivités. Chaque appel "
+    "porte un jeton personnel (« Authorization: Bearer ctg_… ») et ne voit que ce que son "
+    "titulaire voit dans l'application. Erreurs au format « problem details » (RFC 9457).",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.describe_path_parameters",
+    ],
+    # Several choice sets share a field name ("state", "kind"): each gets its own name.
+    "ENUM_NAME_OVERRIDES": {
+        "ConventionStateEnum": "conventions.models.ConventionState",
+        "FollowUpStateEnum": "actionplan.models.FollowUpState",
+        "OrganisationKindEnum": "partners.models.OrganisationKind",
+        "DocumentKindEnum": "conventions.models.DocumentKind",
+        "IndicatorKindEnum": "actionplan.models.IndicatorKind",
+        "MeetingKindEnum": "actionplan.models.MeetingKind",
+        "ReviewKindEnum": "actionplan.models.ReviewKind",
+    },
 }
 
 LOGGING = {

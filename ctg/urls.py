@@ -16,6 +16,8 @@ urlpatterns = [
     # Before Django's own, same address: the password and, when turned on, the second factor.
     path("compte/login/", auth_views.LoginView.as_view(form_class=LoginForm), name="login"),
     path("compte/", include("partners.account_urls")),
+    path("compte/jetons-api/", include("api.account_urls")),
     path("compte/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
+    path("api/", include("api.urls")),
 ]

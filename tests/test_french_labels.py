@@ -3,7 +3,7 @@
 import pytest
 from django.apps import apps
 
-PROJECT_APPS = ("partners", "conventions", "actionplan", "webhooks")
+PROJECT_APPS = ("partners", "conventions", "actionplan", "webhooks", "api")
 # Field names whose automatic label is already the French word.
 SAME_IN_FRENCH = {
     "code",
@@ -58,8 +58,10 @@ def test_every_model_and_field_has_a_french_label(model):
         )
 
 
-# A frozen version is immutable by design.
-WITHOUT_HISTORY = {"ConventionVersion"}
+# A frozen version is immutable by design; webhook events, deliveries and attempts are
+# themselves the record of what was sent, written by the application only; an API token
+# keeps its own dates (created, last used, revoked) and its last use changes every minute.
+WITHOUT_HISTORY = {"ConventionVersion", "Event", "Delivery", "Attempt", "ApiToken"}
 
 
 @pytest.mark.parametrize(

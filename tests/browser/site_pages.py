@@ -25,7 +25,12 @@ NOT_PAGES = {
     "actionplan:sheet_move",
     "conventions:party_move",
     "logout",
+    # The API tokens of the account page: POST only.
+    "api_tokens:create",
+    "api_tokens:revoke",
 }
+# The JSON API answers JSON, not pages (tests/api/ covers it, its documentation page too).
+NOT_PAGE_NAMESPACES = ("api:",)
 
 OWN_APPS = {"partners", "conventions", "actionplan"}
 
@@ -130,7 +135,7 @@ def site_pages():
 
     pages = []
     for name, route in _patterns(get_resolver()):
-        if name in NOT_PAGES or name in NEEDS_UPLOAD:
+        if name in NOT_PAGES or name in NEEDS_UPLOAD or name.startswith(NOT_PAGE_NAMESPACES):
             continue
         if route.startswith("modeles/<"):
             pages.append((name, _fill(route, template_pk)))
