@@ -15,6 +15,7 @@ from django.utils.html import format_html
 from conventions.models import (
     Amendment,
     Article,
+    CafExport,
     Convention,
     ConventionImport,
     ConventionTemplate,
@@ -26,7 +27,13 @@ from conventions.models import (
     TemplateArticle,
     Theme,
 )
-from partners.admin import HistoryAdmin, LabelledFieldsMixin, LabelledTabularInline
+from partners.admin import (
+    NEWEST_FIRST,
+    EstimatedCountPaginator,
+    HistoryAdmin,
+    LabelledFieldsMixin,
+    LabelledTabularInline,
+)
 
 SMALL_TEXTAREA = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 40})}}
 
@@ -79,21 +86,18 @@ class PartyForm(forms.ModelForm):
 
 
 class PartyInline(LabelledTabularInline):
+    """The parties as a list whose organisation and signatories are changed, and parties
+    added, on the party's own page: their pickers cost four queries a party, 200 on the
+    page of a convention with 47 parties."""
+
     model = Party
-    form = PartyForm
-    fields = [
-        "position",
-        "organisation",
-        "role",
-        "short_name",
-        "signatories",
-        "requires_deliberation",
-        "competences",
-    ]
-    autocomplete_fields = ["organisation", "signatories"]
-    formfield_overrides = SMALL_TEXTAREA
+    fields = ["position", "organisation", "role", "short_name", "requires_deliberation"]
+    readonly_fields = ["organisation"]
     extra = 0
     show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("organisation")
@@ -121,6 +125,10 @@ class ConventionVersionInline(LabelledTabularInline):
     extra = 0
     can_delete = False
     show_change_link = True
+
+    def get_queryset(self, request):
+        # The frozen text (50 KB of JSON a version) is not shown here.
+        return super().get_queryset(request).select_related("frozen_by").defer("content")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -229,13 +237,13 @@ class ConventionAdmin(HistoryAdmin):
 
 @admin.register(Party)
 class PartyAdmin(HistoryAdmin):
+    ordering = NEWEST_FIRST
     list_display = ["organisation", "convention", "role", "position", "requires_deliberation"]
     list_filter = ["role", "requires_deliberation"]
     list_select_related = ["organisation", "convention"]
     search_fields = ["organisation__name", "convention__title", "convention__reference"]
     autocomplete_fields = ["convention", "organisation", "signatories"]
     form = PartyForm
-    show_full_result_count = False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related(*self.list_select_related)
@@ -243,6 +251,7 @@ class PartyAdmin(HistoryAdmin):
 
 @admin.register(Deliberation)
 class DeliberationAdmin(HistoryAdmin):
+    ordering = NEWEST_FIRST
     list_display = ["party", "convention", "session_date", "act_number", "outcome", "votes"]
     list_filter = ["body", "outcome"]
     list_select_related = ["party__organisation", "party__convention"]
@@ -268,6 +277,7 @@ class DeliberationAdmin(HistoryAdmin):
 
 @admin.register(Signature)
 class SignatureAdmin(HistoryAdmin):
+    ordering = NEWEST_FIRST
     list_display = ["representative", "party", "amendment", "signed_on", "recorded_by"]
     list_select_related = [
         "representative__organisation",
@@ -308,6 +318,10 @@ class ConventionVersionAdmin(admin.ModelAdmin):
     """Frozen versions are evidence: they can be read, never added, changed or deleted."""
 
     list_display = ["convention", "number", "frozen_at", "frozen_by", "short_hash"]
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
+    list_per_page = 50
+    ordering = NEWEST_FIRST
     list_select_related = ["convention", "frozen_by"]
     search_fields = ["convention__title", "convention__reference", "content_hash"]
     date_hierarchy = "frozen_at"
@@ -324,7 +338,11 @@ class ConventionVersionAdmin(admin.ModelAdmin):
         return format_html('<pre style="white-space: pre-wrap">{}</pre>', text)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related(*self.list_select_related)
+        queryset = super().get_queryset(request).select_related(*self.list_select_related)
+        if request.resolver_match and request.resolver_match.url_name.endswith("_changelist"):
+            # The list shows no content: 50 KB of JSON a version, 100 versions a page.
+            queryset = queryset.defer("content")
+        return queryset
 
     def has_add_permission(self, request):
         return False
@@ -360,4 +378,23 @@ class ConventionImportAdmin(HistoryAdmin):
     ]
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(CafExport)
+class CafExportAdmin(admin.ModelAdmin):
+    """Caf-wide exports written in the background: shown to follow the queue, never
+    changed here (the sweep deletes them after CAF_EXPORT_KEEP_DAYS days)."""
+
+    list_display = ["__str__", "requested_by", "state", "created_at", "seconds", "row_count"]
+    list_filter = ["state", "kind", "format"]
+    list_select_related = ["requested_by"]
+    search_fields = ["requested_by__username", "scope"]
+    date_hierarchy = "created_at"
+    ordering = NEWEST_FIRST
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

@@ -13,10 +13,12 @@ from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
-from django.db import models
+from django.core.paginator import Paginator
+from django.db import connections, models
 from django.forms.models import BaseInlineFormSet
 from django.template import loader
 from django.utils import formats, timezone
+from django.utils.functional import cached_property
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
@@ -58,8 +60,53 @@ def french_history_list_template():
     return template.backend.from_string(source)
 
 
+# The biggest tables (800,000 follow-ups, their values, 45,000 action sheets, their
+# parties and signatures) are listed newest first: the primary key's index serves the
+# page, where the models' own ordering sorts every row by a related table's columns
+# (a convention's dates and title).
+NEWEST_FIRST = ["-pk"]
+
+
+class EstimatedCountPaginator(Paginator):
+    """Counts an unfiltered list of a big PostgreSQL table from the planner's statistics.
+
+    COUNT(*) reads every row: 50 to 100 ms for the 800,000 follow-ups of the national data
+    set, on every page of their list. Unfiltered, the table's row count as the planner
+    knows it (pg_class.reltuples, kept by autovacuum's ANALYZE) is as good for paging; a
+    filtered or searched list, a small table or one never analysed is counted exactly.
+    The last page of an estimate a little too high is empty, never an error."""
+
+    EXACT_BELOW = 20_000
+
+    @cached_property
+    def count(self):
+        return self._estimate() or super().count
+
+    def _estimate(self):
+        queryset = self.object_list
+        connection = connections[queryset.db]
+        query = queryset.query
+        if connection.vendor != "postgresql" or query.where or query.distinct:
+            return None
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",
+                [connection.ops.quote_name(queryset.model._meta.db_table)],
+            )
+            row = cursor.fetchone()
+        estimate = row[0] if row else -1
+        return estimate if estimate >= self.EXACT_BELOW else None
+
+
 class HistoryAdmin(SimpleHistoryAdmin):
-    """SimpleHistoryAdmin whose history page is entirely in French."""
+    """SimpleHistoryAdmin whose history page is entirely in French; its lists are paged
+    without counting the biggest tables' rows (EstimatedCountPaginator) and without a
+    second count of the whole table when filtered, 50 rows a page (drawing 100 rows of
+    a list took most of its time)."""
+
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
+    list_per_page = 50
 
     def get_historical_record_context_helper(self, request, historical_record):
         return FrenchRecordContextHelper(self.model, historical_record)
@@ -203,8 +250,6 @@ class OrganisationAdmin(HistoryAdmin):
     search_fields = ["name", "=siren", "=insee_code"]
     search_help_text = "Nom, SIREN (9 chiffres) ou code commune INSEE (5 caractères)."
     autocomplete_fields = ["epci", "department"]
-    show_full_result_count = False
-    list_per_page = 50
     # Unique with the id: the changelist adds no tie-breaker and the index serves the page.
     ordering = ["search_name", "id"]
     fieldsets = [
@@ -255,6 +300,7 @@ class InOfficeFilter(admin.SimpleListFilter):
 
 @admin.register(Representative)
 class RepresentativeAdmin(HistoryAdmin):
+    ordering = NEWEST_FIRST
     list_display = [
         "last_name",
         "first_name",
@@ -267,7 +313,6 @@ class RepresentativeAdmin(HistoryAdmin):
     list_select_related = ["organisation"]
     search_fields = ["last_name", "first_name", "role_title", "organisation__name"]
     autocomplete_fields = ["organisation"]
-    show_full_result_count = False
 
     def get_queryset(self, request):
         # __str__ names the organisation: autocomplete lists stay at one query.

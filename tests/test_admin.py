@@ -398,3 +398,64 @@ def test_anonymous_visitor_is_sent_to_a_login_page(client):
     response = client.get(url)
     assert response.status_code == 302
     assert response["Location"] == f"{reverse('login')}?next={url}"
+
+
+def test_convention_change_page_queries_do_not_grow_with_parties(
+    admin_client, django_assert_max_num_queries
+):
+    """Parties are listed on the convention's page and changed on their own: a convention
+    of 47 parties took four queries a party."""
+    party = PartyFactory()
+    convention = party.convention
+    url = admin_url(convention.__class__, "change", convention.pk)
+    admin_client.get(url)
+    with CaptureQueriesContext(connection) as with_one:
+        response = admin_client.get(url)
+    assert response.status_code == 200
+    for _ in range(3):
+        other = PartyFactory(convention=convention)
+        other.signatories.add(RepresentativeFactory(organisation=other.organisation))
+    with django_assert_max_num_queries(len(with_one)):
+        response = admin_client.get(url)
+    page = response.content.decode()
+    assert page.count("/change/") >= 4  # each party links to its own page
+    assert str(other.organisation) in page
+
+
+def test_follow_ups_filter_by_year_among_the_conventions_years(admin_client, superuser):
+    make_everything(superuser)
+    sheet = FollowUp.objects.get().action_sheet
+    FollowUp.objects.create(action_sheet=sheet, year=2027, quarter=2)
+    url = admin_url(FollowUp, "changelist")
+    response = admin_client.get(url)
+    years = [
+        choice["display"]
+        for choice in response.context["cl"].filter_specs[2].choices(response.context["cl"])
+    ]
+    convention = sheet.convention
+    assert years[1:] == [
+        str(year) for year in range(convention.start_date.year, convention.end_date.year + 1)
+    ]
+    response = admin_client.get(url, {"year": "2027"})
+    assert [f.year for f in response.context["cl"].result_list] == [2027]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="statistiques de PostgreSQL")
+def test_unfiltered_list_of_a_big_table_is_counted_from_statistics(
+    admin_client, superuser, monkeypatch
+):
+    from partners.admin import EstimatedCountPaginator
+
+    make_everything(superuser)
+    sheet = FollowUp.objects.get().action_sheet
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE actionplan_followup")
+    FollowUp.objects.create(action_sheet=sheet, year=2027, quarter=2)
+    monkeypatch.setattr(EstimatedCountPaginator, "EXACT_BELOW", 1)
+    url = admin_url(FollowUp, "changelist")
+    # The statistics know the one row analysed, not the one added since.
+    assert admin_client.get(url).context["cl"].result_count == 1
+    assert admin_client.get(url, {"year": "2027"}).context["cl"].result_count == 1
+    assert admin_client.get(url, {"q": ""}).context["cl"].result_count == 1
+    monkeypatch.setattr(EstimatedCountPaginator, "EXACT_BELOW", 20_000)
+    assert admin_client.get(url).context["cl"].result_count == 2
