@@ -11,6 +11,7 @@ from actionplan.models import (
     IndicatorTarget,
     Objective,
 )
+from conventions import freshness
 
 INDICATOR_FIELDS = [
     "label",
@@ -109,6 +110,7 @@ def copy_fundings(source, target):
         )
         for f in source.fundings.all()
     )
+    freshness.plan_changed(target.convention_id)
 
 
 def copy_targets(source, target):
@@ -117,3 +119,4 @@ def copy_targets(source, target):
         IndicatorTarget(indicator=target, value=t.value, text=t.text, date=t.date)
         for t in source.targets.all()
     )
+    freshness.rows_changed([target])

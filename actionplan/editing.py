@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import F, Max, Q
 from simple_history.utils import bulk_update_with_history
 
+from conventions import freshness
 from conventions.lifecycle import LifecycleError
 from conventions.parties import require_draft
 from partners.models import Organisation, OrganisationKind
@@ -62,6 +63,7 @@ def _apply_numbers(model, ordered, numbers=None):
         ["number"],
         default_change_reason=RENUMBERING_REASON,
     )
+    freshness.rows_changed(item for item, _ in changed)
 
 
 def _document_order(sheet, axis_numbers, objective_numbers):

@@ -27,6 +27,8 @@ from openpyxl.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from conventions import freshness
+
 from . import secrecy
 from .followup import convention_quarters, quarter_label
 from .models import (
@@ -292,6 +294,12 @@ def _local(moment):
 
 
 def tables(convention):
+    """The three tables, kept while nothing of the plan changes (conventions/freshness.py):
+    the same for whoever exports, as secrecy applies to everyone."""
+    return freshness.plan_cached(convention.pk, "tracking-tables", lambda: _tables(convention))
+
+
+def _tables(convention):
     data = ExportData(convention)
     return {
         "actions": actions_table(data),
@@ -422,9 +430,12 @@ def write_csv(convention, table_name, stream):
 
 
 def csv_text(convention, table_name):
-    stream = io.StringIO()
-    write_csv(convention, table_name, stream)
-    return stream.getvalue()
+    def written():
+        stream = io.StringIO()
+        write_csv(convention, table_name, stream)
+        return stream.getvalue()
+
+    return freshness.plan_cached(convention.pk, f"tracking-csv:{table_name}", written)
 
 
 # A spreadsheet opening a CSV runs a cell starting with one of these as a formula

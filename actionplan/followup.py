@@ -38,6 +38,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from conventions import freshness
 from conventions.access import can_edit
 from conventions.models import Convention, ConventionState, Party
 from partners.models import Role
@@ -112,6 +113,7 @@ def _open_sheets(sheets, year, quarter, reason=OPENING_REASON, user=None):
     created = bulk_create_with_history(
         new, FollowUp, ignore_conflicts=True, default_change_reason=reason, default_user=user
     )
+    freshness.sheets_changed(entry.action_sheet_id for entry in new)
     return len(created)
 
 
@@ -343,9 +345,11 @@ def _save_values(entry, user, values):
         raise ValueError(f"Indicateurs étrangers à la fiche : {sorted(unknown)}")
     existing = {
         v.indicator_id: v
+        # With their sheet: saving a value then finds its convention without a query
+        # (conventions/freshness.py).
         for v in IndicatorValue.objects.filter(
             indicator__in=list(indicators), year=entry.year, quarter=entry.quarter
-        )
+        ).select_related("indicator__action_sheet")
     }
     for indicator_id, given in values.items():
         wanted = {
@@ -462,6 +466,7 @@ def validate_all(user, convention, year, quarter, revisions):
             default_user=user,
             default_change_reason=BULK_VALIDATION_REASON,
         )
+        freshness.plan_changed(convention.pk)
         webhook_events.follow_ups_validated(convention, entries)
     return entries
 

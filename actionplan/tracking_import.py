@@ -47,6 +47,7 @@ from django.utils import timezone
 from openpyxl.utils import get_column_letter
 from simple_history.utils import bulk_create_with_history
 
+from conventions import freshness
 from conventions.models import ConventionState
 
 from . import followup, secrecy
@@ -1233,3 +1234,4 @@ def _apply_history(user, convention, entries, now):
         bulk_create_with_history(
             new, FollowUp, default_change_reason=SEED_REASON, default_user=user
         )
+        freshness.plan_changed(convention.pk)

@@ -28,6 +28,7 @@ from actionplan.models import (
     Indicator,
     Objective,
 )
+from conventions import freshness
 from conventions.lifecycle import LifecycleError
 from conventions.models import Amendment, AmendmentState, Convention, ConventionState, Party
 
@@ -405,6 +406,8 @@ def apply(amendment):
     axis_map, objective_map, left_out = _apply_axes(original, copy)
     _apply_sheets(original, copy, on, party_map, axis_map, objective_map)
     _drop_axes(left_out, axis_map)
+    # Rows renumbered and closed by UPDATE, without signals.
+    freshness.plan_changed(original.pk)
 
     amendment.working_copy = None
     amendment.save(update_fields=["working_copy", "applied_changes"])

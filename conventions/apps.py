@@ -11,6 +11,8 @@ class ConventionsConfig(AppConfig):
         from conventions import checks, freshness, stored_files  # noqa: F401 (checks register)
 
         stored_files.connect()
+        # What a convention's plan pages show: any change makes them stale (freshness.py).
+        freshness.connect()
         # What the work lists are made of: any change refreshes them (freshness.py).
         for label in (
             "actionplan.FollowUp",

@@ -33,6 +33,8 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.utils import timezone
 
+from conventions import freshness
+
 FORMAT = 1
 # Rebuilt by migrate, or not worth restoring (sessions, login attempts).
 EXCLUDED = [
@@ -159,6 +161,8 @@ def restore(path, *, replace=False, storage=default_storage):
         if replace:
             call_command("flush", interactive=False, verbosity=0)
         _load(database)
+        # loaddata's saves are raw: no plan page knows them.
+        freshness.all_plans_changed()
     for name, data in files.items():
         if storage.exists(name):
             storage.delete(name)

@@ -1,14 +1,37 @@
-"""Work lists kept a minute: the navbar's count of tasks, the "À faire" page and the
-home page's lists, which an administrator computes over every Caf.
+"""What is kept in the cache, and how a change makes it stale at once.
 
-Each is cached per person and day under a generation that any change of what feeds them
-(a follow-up, a deliberation, a signature, a party, a convention, a meeting: signals
-connected in apps.py) moves on, at once and again on commit, so that a person never
-sees their own action missing from the lists.
+Work lists kept a minute: the navbar's count of tasks, the "À faire" page and the home
+page's lists, which an administrator computes over every Caf. Each is cached per person
+and day under a generation that any change of what feeds them (a follow-up, a
+deliberation, a signature, a party, a convention, a meeting: signals connected in
+apps.py) moves on, at once and again on commit, so that a person never sees their own
+action missing from the lists.
+
+A convention's plan pages (the dashboard, the plan's outline, the tracking table's
+exports): heavy to draw for a plan of 120 actions and read far more often than written.
+What they compute is cached under two generations, the convention's own and one for every
+plan (moved by a change of what many plans show: an organisation's name, a theme). Any
+row of the plan that changes moves its convention's generation, at once and again on
+commit: a save or a deletion through the signals below (``connect()``), a bulk write by
+an explicit ``plan_changed()`` where it is made (opening a quarter, validating in bulk,
+renumbering, imports, amendments, copies, the national generator). The order makes a
+stale page impossible: a reader takes the generations before reading the rows, so
+whatever it computes from rows older than a commit is stored under a generation that the
+commit has moved on. A generation missing from the cache (evicted, or a new cache) starts
+from the clock, never from a value an older entry could carry.
+
+Only with a cache that every process shares (``PLAN_CACHE``, on with ``CACHE_URL``): with
+each process's own memory, a change made through one would not reach the others.
 """
 
+import time
+from functools import partial
+
+from django.apps import apps
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 SECONDS = 60
 GENERATION_KEY = "work-lists:generation"
@@ -37,3 +60,167 @@ def _bump_generation():
         cache.incr(GENERATION_KEY)
     except ValueError:
         cache.set(GENERATION_KEY, 1, timeout=None)
+
+
+# -- A convention's plan pages ------------------------------------------------------------
+
+PLAN_SECONDS = 600
+ALL_PLANS_KEY = "plans:generation"
+
+
+def _plan_key(convention_id):
+    return f"plans:generation:{convention_id}"
+
+
+def plan_cached(convention_id, name, compute):
+    """compute() from the cache while nothing of the convention's plan has changed.
+
+    ``name`` says what is computed and for whom (quarter, role), e.g.
+    ``dashboard:2025-4:secret``; the convention and its generations complete the key."""
+    if not settings.PLAN_CACHE:
+        return compute()
+    generations = _generations([ALL_PLANS_KEY, _plan_key(convention_id)])
+    if generations is None:  # the cache keeps nothing now: no key could be trusted
+        return compute()
+    key = f"plans:{convention_id}:{name}:{generations}"
+    found = cache.get(key)
+    if found is None:
+        found = compute()
+        cache.set(key, found, PLAN_SECONDS)
+    return found
+
+
+def _generations(keys):
+    found = cache.get_many(keys)
+    missing = [key for key in keys if key not in found]
+    if missing:
+        for key in missing:
+            cache.add(key, time.time_ns(), timeout=None)
+        found.update(cache.get_many(missing))
+    if any(key not in found for key in keys):
+        return None
+    return "-".join(str(found[key]) for key in keys)
+
+
+def plan_changed(*convention_ids):
+    """Rows of these conventions' plans changed: their cached pages are stale, now and
+    once committed."""
+    if not settings.PLAN_CACHE:
+        return
+    for convention_id in {pk for pk in convention_ids if pk is not None}:
+        _bump_plan(_plan_key(convention_id))
+        transaction.on_commit(partial(_bump_plan, _plan_key(convention_id)))
+
+
+def all_plans_changed():
+    """Something many plans show changed (an organisation's name, a theme), or rows were
+    written without knowing their conventions: every cached plan page is stale."""
+    if not settings.PLAN_CACHE:
+        return
+    _bump_plan(ALL_PLANS_KEY)
+    transaction.on_commit(partial(_bump_plan, ALL_PLANS_KEY))
+
+
+def _bump_plan(key):
+    try:
+        cache.incr(key)
+    except ValueError:
+        cache.set(key, time.time_ns(), timeout=None)
+
+
+# The rows the plan pages show, and the ways along foreign keys from each to its
+# convention, the first one the row holds loaded taken (None: the convention itself).
+PLAN_ROWS = {
+    "conventions.Convention": None,
+    "conventions.Party": [()],
+    "actionplan.Axis": [()],
+    "actionplan.ActionSheet": [()],
+    "actionplan.Objective": [("axis",)],
+    "actionplan.Indicator": [("action_sheet",)],
+    "actionplan.Funding": [("action_sheet",)],
+    "actionplan.FollowUp": [("action_sheet",)],
+    "actionplan.IndicatorTarget": [("indicator", "action_sheet")],
+    "actionplan.IndicatorValue": [("indicator", "action_sheet"), ("follow_up", "action_sheet")],
+}
+# Shown by many plans: a change of one makes them all stale.
+SHARED_ROWS = ("partners.Organisation", "conventions.Theme")
+# An action sheet's links to themes, partner parties and communes.
+SHEET_LINKS = ("themes", "partner_parties", "communes")
+
+
+def convention_of(instance, paths):
+    """The id of the convention a plan row belongs to, read from the rows the instance
+    already holds when it can (pages load them with it), else in one query."""
+    if paths is None:
+        return instance.pk
+    for path in paths:
+        row = instance
+        for name in path:
+            row = row._state.fields_cache.get(name)
+            if row is None:
+                break
+        else:
+            return row.convention_id
+    path = paths[0]
+    field = instance._meta.get_field(path[0])
+    return (
+        field.related_model._base_manager.filter(pk=getattr(instance, field.attname))
+        .values_list("__".join([*path[1:], "convention_id"]), flat=True)
+        .first()
+    )
+
+
+def _plan_row_changed(sender, instance, **kwargs):
+    if settings.PLAN_CACHE and not kwargs.get("raw"):
+        plan_changed(convention_of(instance, PLAN_ROWS[sender._meta.label]))
+
+
+def _shared_row_changed(sender, instance, **kwargs):
+    if not kwargs.get("raw"):
+        all_plans_changed()
+
+
+def _sheet_links_changed(sender, instance, action, **kwargs):
+    if not action.startswith("post_"):
+        return
+    if isinstance(instance, apps.get_model("actionplan.ActionSheet")):
+        plan_changed(instance.convention_id)
+    else:  # from the other side (a theme's sheets): whichever sheets they are
+        all_plans_changed()
+
+
+def connect():
+    for label in PLAN_ROWS:
+        model = apps.get_model(label)
+        for signal in (post_save, post_delete):
+            signal.connect(_plan_row_changed, sender=model, dispatch_uid=f"plans-{label}")
+    for label in SHARED_ROWS:
+        model = apps.get_model(label)
+        for signal in (post_save, post_delete):
+            signal.connect(_shared_row_changed, sender=model, dispatch_uid=f"plans-{label}")
+    sheet = apps.get_model("actionplan.ActionSheet")
+    for name in SHEET_LINKS:
+        through = getattr(sheet, name).through
+        m2m_changed.connect(_sheet_links_changed, sender=through, dispatch_uid=f"plans-{name}")
+
+
+def sheets_changed(sheet_ids):
+    """Rows of these action sheets were written in bulk (no signal): their conventions'
+    plans are stale."""
+    if not settings.PLAN_CACHE:
+        return
+    sheets = apps.get_model("actionplan.ActionSheet")._base_manager
+    plan_changed(
+        *sheets.filter(pk__in=list(sheet_ids))
+        .values_list("convention_id", flat=True)
+        .distinct()
+        .order_by()
+    )
+
+
+def rows_changed(rows):
+    """Plan rows (of PLAN_ROWS) were written in bulk (no signal): their conventions' plans
+    are stale."""
+    if not settings.PLAN_CACHE:
+        return
+    plan_changed(*{convention_of(row, PLAN_ROWS[row._meta.label]) for row in rows})

@@ -119,6 +119,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Short-lived figures shared by the web processes (the navbar's count of tasks): Redis in
 # production (CACHE_URL=redis://...), memory of each process otherwise.
 CACHES = {"default": env.cache_url_config(env.str("CACHE_URL", default="") or "locmemcache://")}
+# Rendered plan pages and exports kept under each convention's generation
+# (conventions/freshness.py): only with a cache every process shares, where a change made
+# through one process invalidates them for all.
+PLAN_CACHE = env.bool("PLAN_CACHE", default=bool(env.str("CACHE_URL", default="")))
 
 AUTH_USER_MODEL = "partners.User"
 LOGIN_URL = "login"

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 import time_machine
+from django.urls import reverse
 
 from actionplan import editing
 from actionplan.models import ActionSheet, FollowUp, Indicator, IndicatorValue
@@ -336,3 +337,22 @@ def test_line_breaks_sent_by_a_browser_are_no_change(signed):
     twin.operational_objectives = "Recenser les besoins \r\nInformer les familles\r\n"
     twin.save()
     assert not amendment_plan.difference(amendment)
+
+
+def test_the_cached_plan_page_shows_the_applied_amendment_at_once(signed, client, settings):
+    settings.PLAN_CACHE = True
+    client.force_login(UserFactory(role=Role.ADVISER, organisation=signed.caf))
+    url = reverse("actionplan:plan", args=[signed.pk])
+    assert "Inclusion numérique des familles" not in client.get(url).content.decode()
+    amendment = amended(signed)
+    amendment.changes_description = "Annexe 3 révisée."
+    amendment.save()
+    lifecycle.freeze_amendment(amendment)
+    for party in lifecycle.parties_missing_deliberation(signed, amendment):
+        DeliberationFactory(party=party, amendment=amendment)
+    lifecycle.start_amendment_signing(amendment)
+    sign(signed, amendment)
+    page = client.get(url).content.decode()
+    assert "Inclusion numérique des familles" in page
+    closed = 'Accueil des enfants handicapés</a> <span class="badge text-bg-secondary">close le'
+    assert closed in page

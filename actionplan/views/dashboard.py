@@ -8,12 +8,14 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.template.defaultfilters import floatformat
+from django.template.loader import render_to_string
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
 from actionplan import charts, followup, overview, secrecy
 from actionplan.charts import Bar, Segment, TargetBar
+from conventions import freshness
 from conventions.access import visible_convention
 from conventions.models import Convention
 from ctg.forms import id_or_none
@@ -67,8 +69,34 @@ def plan_dashboard(request, pk, year=None, quarter=None):
     elif (year, quarter) not in quarters:
         raise Http404("Ce trimestre n'appartient pas à la période de la convention.")
     hide = secrecy.applies_to(request.user, convention)
+    period = followup.quarter_label(year, quarter)
+    today = datetime.date.today()
+    # What is late depends on the day; what is shown, on the role (statistical secrecy).
+    body = freshness.plan_cached(
+        convention.pk,
+        f"dashboard:{year}-{quarter}:{'secret' if hide else 'all'}:{today.isoformat()}",
+        lambda: render_to_string(
+            "actionplan/includes/plan_dashboard_body.html",
+            _dashboard(convention, quarters, year, quarter, hide, today),
+        ),
+    )
+    return render(
+        request,
+        "actionplan/plan_dashboard.html",
+        {
+            "convention": convention,
+            "year": year,
+            "quarter": quarter,
+            "period": period,
+            "body": body,
+        },
+    )
+
+
+def _dashboard(convention, quarters, year, quarter, hide, today):
+    """What the dashboard draws below its heading."""
     actions, indicators, counts = overview.plan_standing(
-        convention, year, quarter, hide_secret=hide
+        convention, year, quarter, today=today, hide_secret=hide
     )
     period = followup.quarter_label(year, quarter)
     axes = overview.axis_progress(actions)
@@ -77,7 +105,7 @@ def plan_dashboard(request, pk, year=None, quarter=None):
     with_target = [i for i in numeric if i.target is not None and i.target.value is not None]
     states = overview.quarter_states(convention, counts, year, quarter)
     attention = [a for a in actions if a.reasons]
-    context = {
+    return {
         "convention": convention,
         "year": year,
         "quarter": quarter,
@@ -139,7 +167,6 @@ def plan_dashboard(request, pk, year=None, quarter=None):
             chart_id="graphique-trimestres",
         ),
     }
-    return render(request, "actionplan/plan_dashboard.html", context)
 
 
 # Beyond this many indicators, the chart's description sums them up: the table under the

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.db.models import F
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -26,6 +27,7 @@ from actionplan.outline import (
     plan_outline,
     summary_sheets,
 )
+from conventions import freshness
 from conventions.access import can_edit, editable_convention, visible_convention
 from conventions.lifecycle import LifecycleError
 from ctg.concurrency import FIELD as VERSION_FIELD
@@ -69,17 +71,29 @@ def plan_detail(request, pk):
     """The plan's outline: axes, objectives and a summary of each sheet, whose full text
     is on its own page (a plan of 120 sheets in full weighed a megabyte)."""
     convention = visible_convention(request.user, pk)
-    axes = plan_outline(convention, outline_sheets(convention))
     return render(
         request,
         "actionplan/plan_detail.html",
         {
             "convention": convention,
-            "axes": axes,
-            "sheet_count": sum(axis.sheet_count for axis in axes),
+            "outline": freshness.plan_cached(
+                convention.pk, "outline", lambda: _drawn_outline(convention)
+            ),
             "can_edit": can_edit(request.user, convention),
         },
     )
+
+
+def _drawn_outline(convention):
+    """The outline drawn (the same for every reader) and its counts, to be cached."""
+    axes = plan_outline(convention, outline_sheets(convention))
+    return {
+        "html": render_to_string(
+            "actionplan/includes/plan_outline_body.html", {"convention": convention, "axes": axes}
+        ),
+        "axis_count": len(axes),
+        "sheet_count": sum(axis.sheet_count for axis in axes),
+    }
 
 
 def sheet_detail(request, pk, number):

@@ -22,6 +22,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 
+from conventions import freshness
 from conventions.demo.common import Tally
 from conventions.demo.reference import load_reference as load_themes
 from conventions.models import Convention
@@ -166,6 +167,8 @@ def generate_national(
             f"[{index + 1}/{len(cafs)}] {caf.name} : {len(builts)} conventions, {sheets} "
             f"fiches actions, {entries} suivis ({time.monotonic() - caf_started:.1f} s)"
         )
+    # Written by bulk inserts: plan pages cached from an earlier data set are stale.
+    freshness.all_plans_changed()
     if connection.vendor == "postgresql":
         # Fresh statistics: with the planner's estimates of empty tables, pages that
         # join follow-ups take a minute instead of a second.
