@@ -39,7 +39,13 @@ PRODUCTION_ENV = {
 }
 
 
-def setup():
+# The cache production uses (docker-compose: CACHE_URL on Redis), shared by the workers,
+# in a database of its own that each run empties. CACHE_URL set in the environment is used
+# as given and never emptied; set empty, each process keeps its own memory (no plan cache).
+BENCHMARK_CACHE_URL = "redis://127.0.0.1:6379/8"
+
+
+def setup(check_migrations=True):
     """Django set up with DEBUG off in this process; returns the environment the
     gunicorn child gets (the same settings)."""
     if not os.environ.get("DATABASE_URL"):
@@ -51,12 +57,20 @@ def setup():
     os.environ["DJANGO_SETTINGS_MODULE"] = "ctg.settings"
     os.environ.update(PRODUCTION_ENV)
     os.environ.setdefault("SECRET_KEY", "benchmark-" + secrets.token_urlsafe(32))
+    own_cache = "CACHE_URL" not in os.environ
+    os.environ.setdefault("CACHE_URL", BENCHMARK_CACHE_URL)
     # Rendering of documents never happens on GET; no broker needed either way.
     os.environ.pop("CELERY_BROKER_URL", None)
     import django
 
     django.setup()
-    _check_migrations()
+    if check_migrations:
+        _check_migrations()
+    if own_cache:
+        # Pages cached from another data set (regenerated since) would be read as this one's.
+        from django.core.cache import cache
+
+        cache.clear()
     # Ctrl-C and SIGTERM alike unwind the stack, so every `finally` stops gunicorn.
     # (SIGINT too: a shell's background job inherits it ignored.)
     signal.signal(signal.SIGTERM, _interrupt)
