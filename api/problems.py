@@ -53,6 +53,11 @@ PROBLEMS = {
         "La ressource a été modifiée depuis votre lecture : relisez-la, puis recommencez "
         "avec sa nouvelle révision.",
     ),
+    "trop-volumineux": (
+        413,
+        "Requête trop volumineuse",
+        "Le corps de la requête dépasse la taille maximale acceptée : rien n'a été enregistré.",
+    ),
     "type-de-contenu": (
         415,
         "Type de contenu non pris en charge",
@@ -72,7 +77,13 @@ PROBLEMS = {
 }
 BY_STATUS = {400: "requete-invalide", 401: "authentification", 403: "acces-refuse"}
 BY_STATUS |= {404: "introuvable", 405: "methode-non-autorisee", 406: "format-non-disponible"}
-BY_STATUS |= {409: "conflit", 415: "type-de-contenu", 429: "trop-de-requetes"}
+BY_STATUS |= {409: "conflit", 413: "trop-volumineux", 415: "type-de-contenu"}
+BY_STATUS |= {429: "trop-de-requetes"}
+
+
+def is_api(request):
+    """The request is one of the API's: its errors are problems, never HTML pages."""
+    return request.path.startswith("/api/")
 
 
 def problem_type(name):
@@ -142,10 +153,6 @@ def _messages(exc):
     if isinstance(exc, exceptions.MethodNotAllowed):
         return "Cette adresse ne répond pas à cette méthode HTTP."
     if isinstance(exc, exceptions.NotFound | Http404):
-        detail = str(getattr(exc, "detail", ""))
-        # Our own message (an invalid cursor...) says more than DRF's default one.
-        if isinstance(exc, exceptions.NotFound) and detail != str(exc.default_detail):
-            return detail
         return "Ressource introuvable, ou hors de votre périmètre."
     if isinstance(exc, exceptions.Throttled):
         wait = int(exc.wait or 1)

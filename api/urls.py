@@ -14,7 +14,10 @@ app_name = "api"
 
 
 def route(view):
-    return login_not_required(view.as_view())
+    # OPTIONS is refused (405, no metadata class): out of the methods, it is out of the
+    # Allow header too, which would otherwise offer it.
+    methods = [method for method in view.http_method_names if method != "options"]
+    return login_not_required(view.as_view(http_method_names=methods))
 
 
 CONVENTION = "v1/conventions/<int:pk>/"

@@ -26,6 +26,10 @@ class RequestSizeLimitMiddleware:
         except ValueError:
             length = 0
         if length > settings.MAX_REQUEST_BYTES:
+            from api.problems import PROBLEMS, is_api, problem
+
+            if is_api(request):  # a problem (RFC 9457), as every error of the API
+                return problem(request, "trop-volumineux", PROBLEMS["trop-volumineux"][2])
             return TemplateResponse(
                 request,
                 "request_too_large.html",

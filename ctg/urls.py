@@ -4,6 +4,10 @@ from django.urls import include, path
 
 from partners.login import AdminLoginForm, LoginForm
 
+# Under /api/, Django's own errors are problem details too (api/views/problems.py).
+handler400 = "api.views.problems.bad_request"
+handler500 = "api.views.problems.server_error"
+
 admin.site.site_header = "CTG – administration"
 admin.site.site_title = "CTG – administration"
 admin.site.index_title = "Référentiels et conventions"

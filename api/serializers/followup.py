@@ -1,5 +1,7 @@
 """Quarterly follow-up entries and indicator values, as read and as written."""
 
+from collections.abc import Mapping
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -143,7 +145,27 @@ class FollowUpSerializer(DescribedModelSerializer):
 # -- Writing ----------------------------------------------------------------------------
 
 
-class IndicatorValueInputSerializer(serializers.Serializer):
+class StrictInput(serializers.Serializer):
+    # A body's unknown name answers 400: a misspelt field ("achievments") silently ignored
+    # would save an empty text in its place. The names of the read representation
+    # (`echoed`) are accepted and ignored, so that a caller may send back what it read.
+
+    echoed = frozenset()
+
+    def to_internal_value(self, data):
+        if isinstance(data, Mapping):
+            unknown = sorted(set(data) - set(self.fields) - self.echoed)
+            if unknown:
+                known = ", ".join(self.fields)
+                raise serializers.ValidationError(
+                    {name: [f"Champ inconnu ; les champs sont : {known}."] for name in unknown}
+                )
+        return super().to_internal_value(data)
+
+
+class IndicatorValueInputSerializer(StrictInput):
+    echoed = frozenset(IndicatorValueSerializer().fields)
+
     indicator = serializers.IntegerField(help_text="Identifiant d'un indicateur de la fiche.")
     value = serializers.DecimalField(
         **DECIMAL,
@@ -167,8 +189,10 @@ class IndicatorValueInputSerializer(serializers.Serializer):
     )
 
 
-class EntryInputSerializer(serializers.Serializer):
+class EntryInputSerializer(StrictInput):
     # What a chargé de coopération (or the Caf's adviser) writes for one entry.
+
+    echoed = frozenset(FollowUpSerializer.Meta.fields)
 
     revision = serializers.IntegerField(
         min_value=0, help_text="La révision du suivi lue avant la modification."
@@ -238,7 +262,7 @@ class EntryInputSerializer(serializers.Serializer):
         }
 
 
-class DecisionInputSerializer(serializers.Serializer):
+class DecisionInputSerializer(StrictInput):
     revision = serializers.IntegerField(
         min_value=0, help_text="La révision du suivi lue avant la décision."
     )

@@ -1,4 +1,5 @@
-"""What every view of the API shares: the caller's scope and the ETag of details."""
+"""What every view of the API shares: the caller's scope, the check of the query
+parameters of the lists, and the ETag of details."""
 
 import hashlib
 
@@ -6,9 +7,45 @@ from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Coalesce, Greatest
 from django.http import HttpResponseNotModified
 from django.utils.http import parse_etags
+from rest_framework import serializers
 from rest_framework.generics import get_object_or_404
+from rest_framework.settings import api_settings
 
+from api.pagination import IdCursorPagination
 from conventions.models import Convention, Deliberation, Party, Signature
+
+PAGINATION_PARAMETERS = {
+    IdCursorPagination.cursor_query_param,
+    IdCursorPagination.page_size_query_param,
+}
+
+
+class QueryParameters(serializers.Serializer):
+    # The query parameters of a list (its filters: the fields of a subclass). A name the
+    # list does not know, or a parameter given twice, answers 400: a misspelt filter
+    # silently ignored would hand the caller every row as if filtered.
+
+    def validate(self, data):
+        errors = {}
+        for name in self.initial_data:
+            # ?format=json, read by the content negotiation, is harmless.
+            if name == api_settings.URL_FORMAT_OVERRIDE:
+                continue
+            if name not in self.fields and name not in PAGINATION_PARAMETERS:
+                known = ", ".join(sorted({*self.fields, *PAGINATION_PARAMETERS}))
+                errors[name] = [f"Paramètre inconnu de cette adresse ; elle accepte : {known}."]
+            elif len(self.initial_data.getlist(name)) > 1:
+                errors[name] = ["Donnez ce paramètre une seule fois."]
+        if errors:
+            raise serializers.ValidationError(errors)
+        return data
+
+
+def checked_parameters(request, parameters_class=QueryParameters):
+    """The list's query parameters, validated (a 400 problem otherwise)."""
+    parameters = parameters_class(data=request.query_params)
+    parameters.is_valid(raise_exception=True)
+    return parameters
 
 
 def visible_conventions(user):

@@ -7,7 +7,14 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
 
 from api.serializers.conventions import ConventionDetailSerializer, ConventionSerializer
-from api.views.base import ETagMixin, convention_or_404, visible_conventions, with_updated_at
+from api.views.base import (
+    ETagMixin,
+    QueryParameters,
+    checked_parameters,
+    convention_or_404,
+    visible_conventions,
+    with_updated_at,
+)
 from conventions.models import (
     Convention,
     ConventionState,
@@ -25,7 +32,7 @@ SIREN = re.compile(r"[0-9]{9}")
 FIRST_YEAR, LAST_YEAR = 1900, 2200
 
 
-class ConventionFilters(serializers.Serializer):
+class ConventionFilters(QueryParameters):
     caf = serializers.CharField(
         required=False, help_text="La Caf : son identifiant dans CTG ou son SIREN (9 chiffres)."
     )
@@ -111,8 +118,7 @@ class ConventionList(generics.ListAPIView):
     serializer_class = ConventionSerializer
 
     def get_queryset(self):
-        filters = ConventionFilters(data=self.request.query_params)
-        filters.is_valid(raise_exception=True)
+        filters = checked_parameters(self.request, ConventionFilters)
         queryset = visible_conventions(self.request.user).select_related("caf", "lead_authority")
         return filters.apply(with_updated_at(queryset))
 

@@ -24,12 +24,18 @@ from api.serializers.followup import (
     IndicatorValueSerializer,
     SendBackInputSerializer,
 )
-from api.views.base import ETagMixin, convention_or_404, visible_conventions
+from api.views.base import (
+    ETagMixin,
+    QueryParameters,
+    checked_parameters,
+    convention_or_404,
+    visible_conventions,
+)
 
 TAGS = ["Plan d'actions et suivi"]
 
 
-class QuarterFilters(serializers.Serializer):
+class QuarterFilters(QueryParameters):
     year = serializers.IntegerField(
         required=False, min_value=2000, max_value=2100, help_text="Année (par exemple 2026)."
     )
@@ -54,12 +60,6 @@ class FollowUpFilters(QuarterFilters):
         if "state" in self.validated_data:
             queryset = queryset.filter(state=self.validated_data["state"])
         return queryset
-
-
-def _filters(request, filter_class):
-    filters = filter_class(data=request.query_params)
-    filters.is_valid(raise_exception=True)
-    return filters
 
 
 def values_of(entries):
@@ -106,7 +106,7 @@ class FollowUpList(generics.ListAPIView):
 
     def get_queryset(self):
         self.convention = convention_or_404(self.request.user, self.kwargs["pk"])
-        filters = _filters(self.request, FollowUpFilters)
+        filters = checked_parameters(self.request, FollowUpFilters)
         return filters.apply(
             FollowUp.objects.filter(action_sheet__convention=self.convention).select_related(
                 "action_sheet", "submitted_by", "validated_by"
@@ -133,7 +133,7 @@ class IndicatorValueList(generics.ListAPIView):
 
     def get_queryset(self):
         self.convention = convention_or_404(self.request.user, self.kwargs["pk"])
-        filters = _filters(self.request, QuarterFilters)
+        filters = checked_parameters(self.request, QuarterFilters)
         return filters.apply(
             IndicatorValue.objects.filter(
                 indicator__action_sheet__convention=self.convention
@@ -160,6 +160,17 @@ def entry_response(request, pk):
     return Response(FollowUpSerializer(entry, context=context).data)
 
 
+def stale_message(error):
+    """The page's message, without what only the page does (show both versions side by
+    side): the caller is told to read the entry again."""
+    who = f" par {error.author}" if error.author else ""
+    return (
+        f"Ce suivi a été modifié{who} pendant que vous le saisissiez : votre saisie n'a pas "
+        f"été enregistrée. Relisez-le (révision {error.current.revision}), vérifiez, puis "
+        "recommencez avec cette révision."
+    )
+
+
 def apply_domain(function, *args):
     """Call a domain function of actionplan/followup.py; its refusals become problems."""
     try:
@@ -167,8 +178,9 @@ def apply_domain(function, *args):
     except followup.NotAllowed as error:
         raise ApiProblem("acces-refuse", str(error)) from error
     except followup.StaleEntry as error:
+        revision = error.current.revision
         raise ApiProblem(
-            "revision-perimee", str(error), extra={"current_revision": error.current.revision}
+            "revision-perimee", stale_message(error), extra={"current_revision": revision}
         ) from error
     except followup.FollowUpError as error:
         raise ApiProblem("conflit", str(error)) from error

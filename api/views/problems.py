@@ -1,5 +1,6 @@
 """The kinds of problem the API answers, each at the address its `type` names."""
 
+from django.views import defaults
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
@@ -7,7 +8,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.problems import PROBLEMS, problem_type
+from api.problems import PROBLEMS, is_api, problem, problem_type
 
 ProblemTypeSerializer = inline_serializer(
     "TypeDeProbleme",
@@ -54,3 +55,19 @@ class UnknownAddress(APIView):
 
     def http_method_not_allowed(self, request, *args, **kwargs):
         raise NotFound
+
+
+# Django's own error handlers (ctg/urls.py), for the errors raised outside the API's
+# views (a middleware, a refused Host header): a problem under /api/, the page elsewhere.
+
+
+def bad_request(request, exception):
+    if is_api(request):
+        return problem(request, "requete-invalide", "La requête est mal formée ou refusée.")
+    return defaults.bad_request(request, exception)
+
+
+def server_error(request):
+    if is_api(request):
+        return problem(request, "erreur-interne", PROBLEMS["erreur-interne"][2])
+    return defaults.server_error(request)

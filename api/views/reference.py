@@ -4,14 +4,14 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
 
 from api.serializers.reference import OrganisationSerializer
-from api.views.base import ETagMixin
+from api.views.base import ETagMixin, QueryParameters, checked_parameters
 from api.views.conventions import SIREN
 from partners.models import Organisation, OrganisationKind
 
 TAGS = ["Référentiel"]
 
 
-class OrganisationFilters(serializers.Serializer):
+class OrganisationFilters(QueryParameters):
     siren = serializers.CharField(required=False, help_text="SIREN exact (9 chiffres).")
     q = serializers.CharField(
         required=False,
@@ -38,9 +38,7 @@ class OrganisationList(generics.ListAPIView):
     serializer_class = OrganisationSerializer
 
     def get_queryset(self):
-        filters = OrganisationFilters(data=self.request.query_params)
-        filters.is_valid(raise_exception=True)
-        data = filters.validated_data
+        data = checked_parameters(self.request, OrganisationFilters).validated_data
         queryset = Organisation.objects.select_related("department")
         if "siren" in data:
             queryset = queryset.filter(siren=data["siren"])

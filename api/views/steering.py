@@ -6,7 +6,7 @@ from rest_framework import generics
 
 from actionplan.models import FollowUp, Meeting, Review
 from api.serializers.followup import MeetingSerializer, ReviewSerializer
-from api.views.base import convention_or_404
+from api.views.base import checked_parameters, convention_or_404
 
 TAGS = ["Pilotage"]
 
@@ -17,6 +17,7 @@ class MeetingList(generics.ListAPIView):
 
     def get_queryset(self):
         convention = convention_or_404(self.request.user, self.kwargs["pk"])
+        checked_parameters(self.request)
         return Meeting.objects.filter(convention=convention)
 
 
@@ -26,6 +27,7 @@ class ReviewList(generics.ListAPIView):
 
     def get_queryset(self):
         convention = convention_or_404(self.request.user, self.kwargs["pk"])
+        checked_parameters(self.request)
         return (
             Review.objects.filter(convention=convention)
             .select_related("leads_to_amendment")

@@ -41,7 +41,7 @@ def test_each_caller_lists_exactly_the_conventions_of_the_pages(
     demo_conventions, demo_users, username
 ):
     user = demo_users[username]
-    response = client_for(user).get(reverse("api:conventions"), {"taille": 200})
+    response = client_for(user).get(reverse("api:conventions"), {"page_size": 200})
     assert response.status_code == 200
     listed = {row["id"] for row in response.json()["results"]}
     assert listed == set(Convention.objects.visible_to(user).values_list("pk", flat=True))
@@ -71,7 +71,7 @@ def test_lists_of_a_convention_never_show_another_conventions_rows(demo_conventi
     client = client_for(demo_users["admin"])
     pma = demo_conventions["pma"]
     url = reverse("api:indicator_values", args=[pma.pk])
-    rows = client.get(url, {"taille": 200}).json()["results"]
+    rows = client.get(url, {"page_size": 200}).json()["results"]
     assert rows
     own = set(
         IndicatorValue.objects.filter(indicator__action_sheet__convention=pma).values_list(
@@ -79,7 +79,7 @@ def test_lists_of_a_convention_never_show_another_conventions_rows(demo_conventi
         )
     )
     assert {row["indicator"] for row in rows} <= own
-    entries = client.get(reverse("api:follow_ups", args=[pma.pk]), {"taille": 200}).json()
+    entries = client.get(reverse("api:follow_ups", args=[pma.pk]), {"page_size": 200}).json()
     assert {row["convention"] for row in entries["results"]} == {pma.pk}
 
 

@@ -24,8 +24,8 @@ HOSTILE_QUERIES = [
     {"territory_siren": "\u0660" * 9},
     {"state": ["signed", "draft"]},
     {"cursor": "cD0xMjM0NTY3ODkwMTIzNDU2Nzg5MA=="},
-    {"taille": "-5"},
-    {"taille": "1e9"},
+    {"page_size": "-5"},
+    {"page_size": "1e9"},
 ]
 
 

@@ -117,27 +117,31 @@ def test_detail_and_list_queries_do_not_grow_with_the_convention(
     for _ in range(15):
         full_convention(caf, parties=1)
     with django_assert_max_num_queries(len(few.captured_queries)):
-        assert len(listed(client, taille=200)) == 17
+        assert len(listed(client, page_size=200)) == 17
 
 
 def test_cursor_pagination_walks_every_convention_once(caf, adviser):
     references = {ConventionFactory(caf=caf).reference for _ in range(7)}
     client = client_for(adviser)
-    seen, url, pages = [], reverse("api:conventions") + "?taille=3", 0
+    seen, url, pages = [], reverse("api:conventions") + "?page_size=3", 0
     while url:
         page = client.get(url).json()
         seen += [row["reference"] for row in page["results"]]
         url, pages = page["next"], pages + 1
     assert pages == 3
     assert sorted(seen) == sorted(references) and len(seen) == 7
-    # The page size is bounded.
-    assert len(client.get(reverse("api:conventions"), {"taille": 100000}).json()["results"]) == 7
+    # The page size is bounded: beyond, a 400 rather than a silently smaller page.
+    assert len(client.get(reverse("api:conventions"), {"page_size": 200}).json()["results"]) == 7
+    assert client.get(reverse("api:conventions"), {"page_size": 201}).status_code == 400
 
 
-def test_a_bad_cursor_is_a_french_404(adviser):
+def test_a_bad_cursor_is_a_french_400(adviser):
     response = client_for(adviser).get(reverse("api:conventions"), {"cursor": "zzz"})
-    assert response.status_code == 404
-    assert response.json()["detail"] == "Curseur de pagination invalide."
+    assert response.status_code == 400
+    assert response.json()["errors"]["cursor"] == [
+        "Curseur de pagination invalide : reprenez l'adresse « next » ou « previous » telle "
+        "que l'API l'a donnée."
+    ]
 
 
 def test_filters(caf, adviser):

@@ -114,9 +114,11 @@ def test_a_stale_revision_is_refused_with_the_pages_message(setting, entry):
     followup.save_entry(setting.users["adviser"], entry, 0, entry_data(progress=60))
     response = put(setting.users["cooperation"], entry, body(revision=0, progress=10))
     problem = assert_problem(response, 409, "revision-perimee")
-    assert problem["detail"].startswith(
+    # The page's words, less its "shown below, beside the saved version" (no page here).
+    assert problem["detail"] == (
         "Ce suivi a été modifié par Claire Roth pendant que vous le saisissiez : votre saisie "
-        "n'a pas été enregistrée."
+        "n'a pas été enregistrée. Relisez-le (révision 1), vérifiez, puis recommencez avec "
+        "cette révision."
     )
     assert problem["current_revision"] == 1
     assert fresh(entry).progress == 60
@@ -178,7 +180,11 @@ def test_the_adviser_sends_an_entry_back_with_a_comment(setting, entry):
 )
 def test_wrong_roles_are_refused_and_change_nothing(setting, entry, who, name, status, detail):
     followup.save_entry(setting.users["adviser"], entry, 0, entry_data(), submit=True)
-    data = body(revision=1) if name == "transmit" else {"revision": 1, "comment": "Non."}
+    data = {
+        "transmit": body(revision=1),
+        "validate": {"revision": 1},
+        "send_back": {"revision": 1, "comment": "Non."},
+    }[name]
     response = post(setting.users[who], name, entry, data)
     kind = "acces-refuse" if status == 403 else "introuvable"
     assert_problem(response, status, kind, detail)
@@ -309,7 +315,7 @@ def test_follow_up_list_queries_do_not_grow_with_the_plan(setting, django_assert
     url = reverse("api:follow_ups", args=[setting.convention.pk])
     client = client_for(setting.users["cooperation"])
     with django_assert_max_num_queries(20) as small:
-        assert len(client.get(url, {"taille": 200}).json()["results"]) == 4
+        assert len(client.get(url, {"page_size": 200}).json()["results"]) == 4
     axis = setting.sheets[0].axis
     for number in range(3, 23):
         sheet = ActionSheetFactory(axis=axis, number=number)
@@ -317,7 +323,7 @@ def test_follow_up_list_queries_do_not_grow_with_the_plan(setting, django_assert
         for quarter in (1, 2):
             FollowUp.objects.create(action_sheet=sheet, year=2026, quarter=quarter)
     with django_assert_max_num_queries(len(small.captured_queries)):
-        assert len(client.get(url, {"taille": 200}).json()["results"]) == 44
+        assert len(client.get(url, {"page_size": 200}).json()["results"]) == 44
 
 
 def test_a_follow_up_answers_304_when_unchanged_and_a_new_etag_after_a_save(setting, entry):
@@ -376,12 +382,12 @@ def test_steering_and_value_lists_keep_their_queries_whatever_their_length(
     counts = []
     for url in urls:
         with django_assert_max_num_queries(20) as few:
-            assert client.get(url, {"taille": 200}).status_code == 200
+            assert client.get(url, {"page_size": 200}).status_code == 200
         counts.append(len(few.captured_queries))
     add_rows(4)
     for url, count in zip(urls, counts, strict=True):
         with django_assert_max_num_queries(count):
-            rows = client.get(url, {"taille": 200}).json()["results"]
+            rows = client.get(url, {"page_size": 200}).json()["results"]
         assert len(rows) >= 5
     reviews = client.get(urls[1]).json()["results"]
     assert len(reviews[0]["follow_ups"]) == 4
