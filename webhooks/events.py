@@ -91,6 +91,8 @@ def enqueue(delivery_ids):
 
 
 # -- The domain's events ----------------------------------------------------------
+# Their facts bear the API's names (api/serializers): an id is the one the API reads
+# at its address, an amendment or a version is named by its number, as in the API.
 
 
 def convention_facts(convention):
@@ -98,7 +100,7 @@ def convention_facts(convention):
         "id": convention.pk,
         "reference": convention.reference,
         "title": convention.title,
-        "territory": convention.territory_name,
+        "territory_name": convention.territory_name,
         "state": convention.state,
         "start_date": convention.start_date.isoformat(),
         "end_date": convention.end_date.isoformat(),
@@ -140,14 +142,14 @@ def deliberation_recorded(convention, deliberation):
             "convention": convention_facts(convention),
             "deliberation": {
                 "id": deliberation.pk,
-                "party_id": deliberation.party_id,
+                "party": deliberation.party_id,
                 "organisation": {
                     "id": organisation.pk,
                     "name": organisation.name,
                     "siren": organisation.siren,
                 },
-                "amendment_id": deliberation.amendment_id,
-                "version_number": deliberation.version.number if deliberation.version else None,
+                "amendment": deliberation.amendment.number if deliberation.amendment else None,
+                "version": deliberation.version.number if deliberation.version else None,
                 "session_date": deliberation.session_date.isoformat(),
                 "act_number": deliberation.act_number,
                 "outcome": deliberation.outcome,

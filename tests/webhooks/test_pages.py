@@ -131,7 +131,7 @@ def test_recording_a_deliberation_on_the_page_emits_it_once(
         "name": "Valentigney",
         "siren": "212505804",
     }
-    assert (facts["act_number"], facts["version_number"]) == ("2026-32", 1)
+    assert (facts["act_number"], facts["version"], facts["amendment"]) == ("2026-32", 1, None)
     assert sent == [str(Delivery.objects.get().pk)]
 
 
