@@ -93,7 +93,7 @@ def main():
     try:
         print(f"Base : {os.environ['DATABASE_URL'].rsplit('/', 1)[-1]}, compte {user.username}")
         print(f"\nListe des conventions, {options.page_size} par page (ms, requêtes SQL) :")
-        url = f"{reverse('api:conventions')}?taille={options.page_size}"
+        url = f"{reverse('api:conventions')}?page_size={options.page_size}"
         times, total, page = [], 0, 0
         while url:
             response, ms, queries = timed(client, url, headers)
