@@ -6,6 +6,7 @@ from celery import shared_task
 from celery.signals import worker_process_init, worker_ready
 from django.db import InterfaceError, OperationalError
 
+from conventions import caf_export_jobs
 from conventions.documents import service
 
 logger = logging.getLogger(__name__)
@@ -44,6 +45,31 @@ def render_document_task(self, document_id: int) -> str:
 def sweep_documents() -> dict:
     """Queue again the documents that a broker outage or a lost worker left pending."""
     return service.sweep()
+
+
+@shared_task
+def produce_caf_export_task(export_id: int) -> str | None:
+    """Write one Caf-wide export's file (idempotent: an export claimed, running or
+    finished is left as is, so a duplicated message does nothing)."""
+    try:
+        return caf_export_jobs.produce(export_id)
+    except TRANSIENT_ERRORS:
+        # The sweep is the retry: back to waiting, it is queued again in a minute (if the
+        # database cannot even take that, the sweep finds it running past the limit).
+        logger.warning("Database lost while producing Caf export %s", export_id)
+        caf_export_jobs.release(export_id)
+        return "waiting"
+    except Exception:
+        logger.exception("Producing Caf export %s failed", export_id)
+        caf_export_jobs.mark_failed(export_id, caf_export_jobs.FAILED)
+        return "failed"
+
+
+@shared_task
+def sweep_caf_exports() -> dict:
+    """Queue again the exports a broker outage or a lost worker left pending, and delete
+    those older than CAF_EXPORT_KEEP_DAYS days."""
+    return caf_export_jobs.sweep()
 
 
 @worker_ready.connect

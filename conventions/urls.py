@@ -5,6 +5,7 @@ from conventions.document_urls import urlpatterns as document_urlpatterns
 from conventions.import_urls import urlpatterns as import_urlpatterns
 from conventions.inbox_urls import urlpatterns as inbox_urlpatterns
 from conventions.template_urls import urlpatterns as template_urlpatterns
+from conventions.views import caf_export
 from conventions.views.history import convention_history
 
 app_name = "conventions"
@@ -12,6 +13,34 @@ app_name = "conventions"
 urlpatterns = [
     path("", views.home, name="home"),
     path("conventions/", views.convention_list, name="list"),
+    # Caf-wide downloads (the list's filters apply): conventions, indicators of a year.
+    path(
+        "conventions/export/conventions.xlsx",
+        caf_export.conventions_xlsx,
+        name="caf_export_conventions_xlsx",
+    ),
+    path(
+        "conventions/export/conventions.csv",
+        caf_export.conventions_csv,
+        name="caf_export_conventions_csv",
+    ),
+    path(
+        "conventions/export/indicateurs.xlsx",
+        caf_export.indicators_xlsx,
+        name="caf_export_indicators_xlsx",
+    ),
+    path(
+        "conventions/export/indicateurs.csv",
+        caf_export.indicators_csv,
+        name="caf_export_indicators_csv",
+    ),
+    # The person's exports written in the background, and their files.
+    path("exports/", caf_export.caf_exports, name="caf_exports"),
+    path(
+        "exports/<int:export_pk>/fichier",
+        caf_export.caf_export_download,
+        name="caf_export_download",
+    ),
     path("conventions/nouvelle/", views.convention_create, name="create"),
     path("conventions/<int:pk>/", views.convention_detail, name="detail"),
     path("conventions/<int:pk>/historique/", convention_history, name="history"),

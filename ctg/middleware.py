@@ -82,6 +82,7 @@ class EmbeddedBeatMiddleware:
     @staticmethod
     def _run_morning_tasks():
         from actionplan import tasks
+        from conventions.tasks import sweep_caf_exports
         from webhooks.tasks import sweep_deliveries
 
         for task in (
@@ -90,6 +91,8 @@ class EmbeddedBeatMiddleware:
             tasks.notify_missing_follow_ups,
             # Webhook deliveries waiting for a retry: without a broker, no one else sends them.
             sweep_deliveries,
+            # Caf-wide exports older than CAF_EXPORT_KEEP_DAYS: their files are deleted.
+            sweep_caf_exports,
         ):
             try:
                 task.apply()

@@ -255,6 +255,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 # queues it again (or fails it after DOCUMENT_MAX_ATTEMPTS tries).
 DOCUMENT_STUCK_AFTER_SECONDS = CELERY_TASK_TIME_LIMIT + 60
 DOCUMENT_MAX_ATTEMPTS = 3
+# Caf-wide exports (conventions/caf_export_jobs.py): over this many conventions, an export
+# is written by a task into a file on the person's Exports page rather than in the
+# request; the files are deleted after CAF_EXPORT_KEEP_DAYS days.
+CAF_EXPORT_DIRECT_MAX_CONVENTIONS = env.int("CAF_EXPORT_DIRECT_MAX_CONVENTIONS", default=100)
+CAF_EXPORT_KEEP_DAYS = env.int("CAF_EXPORT_KEEP_DAYS", default=7)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -283,6 +288,11 @@ CELERY_BEAT_SCHEDULE = {
     # Documents whose task could not be queued (broker down) or whose worker died.
     "sweep-documents": {
         "task": "conventions.tasks.sweep_documents",
+        "schedule": 120.0,
+    },
+    # Caf-wide exports whose task could not be queued or whose worker died; old ones deleted.
+    "sweep-caf-exports": {
+        "task": "conventions.tasks.sweep_caf_exports",
         "schedule": 120.0,
     },
     # Webhook deliveries due whose task was lost (broker down, worker killed) or whose

@@ -24,6 +24,7 @@ from actionplan.models import (
 from conventions.admin import PartyForm
 from conventions.models import (
     Amendment,
+    CafExport,
     ConventionTemplate,
     ConventionVersion,
     Signature,
@@ -116,6 +117,9 @@ def make_everything(superuser):
     )
     review.follow_ups.add(follow_up)
     delivery_with_attempt(convention.caf)
+    CafExport.objects.create(
+        requested_by=superuser, kind="indicators", format="csv", year=2026, scope="National"
+    )
 
 
 @pytest.mark.parametrize("model", REGISTERED, ids=lambda model: model._meta.label)

@@ -60,8 +60,9 @@ def test_every_model_and_field_has_a_french_label(model):
 
 # A frozen version is immutable by design; webhook events, deliveries and attempts are
 # themselves the record of what was sent, written by the application only; an API token
-# keeps its own dates (created, last used, revoked) and its last use changes every minute.
-WITHOUT_HISTORY = {"ConventionVersion", "Event", "Delivery", "Attempt", "ApiToken"}
+# keeps its own dates (created, last used, revoked) and its last use changes every minute;
+# a Caf-wide export is a file kept a week, its row the record of its own production.
+WITHOUT_HISTORY = {"ConventionVersion", "Event", "Delivery", "Attempt", "ApiToken", "CafExport"}
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,5 @@
 from .amendment import Amendment, AmendmentState
+from .caf_export import CafExport, CafExportFormat, CafExportKind, CafExportState
 from .convention import (
     Article,
     Convention,
@@ -25,6 +26,10 @@ __all__ = [
     "Amendment",
     "AmendmentState",
     "Article",
+    "CafExport",
+    "CafExportFormat",
+    "CafExportKind",
+    "CafExportState",
     "Convention",
     "ConventionState",
     "ConventionImport",

@@ -9,6 +9,7 @@ from conventions.documents.convention import done_at
 from conventions.early_childhood import territory_facts
 from conventions.filters import ConventionFilter
 from conventions.models import Amendment, Convention, Deliberation, Party, Signature
+from conventions.views.caf_export import caf_export_links
 from conventions.views.deliberation import deliberations_open
 
 PAGE_SIZE = 25
@@ -34,7 +35,12 @@ def convention_list(request):
     return render(
         request,
         "conventions/convention_list.html",
-        {"filter": filterset, "page": page, "query": query.urlencode()},
+        {
+            "filter": filterset,
+            "page": page,
+            "query": query.urlencode(),
+            "caf_export": caf_export_links(request, query),
+        },
     )
 
 
