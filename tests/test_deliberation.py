@@ -116,6 +116,38 @@ def test_abstentions_count_against_the_voices_present(valentigney_party):
     assert "dépassent les 31 voix présentes et représentées" in errors["abstentions"][0]
 
 
+def test_voters_cannot_exceed_present_plus_proxies(valentigney_party):
+    errors = errors_of(DeliberationFactory.build(party=valentigney_party, voters=32))
+    assert errors["voters"] == ["32 votants pour 27 présents et 4 pouvoirs : impossible."]
+
+
+def test_votes_cast_cannot_exceed_the_voters(valentigney_party):
+    errors = errors_of(DeliberationFactory.build(party=valentigney_party, voters=30))
+    assert errors["votes_cast"] == [
+        "Il y a plus de suffrages exprimés (31) que de votants (30) : les suffrages exprimés "
+        "sont les votes des votants, moins les abstentions et les bulletins blancs ou nuls."
+    ]
+
+
+def test_abstentions_are_counted_among_the_voters(valentigney_party):
+    errors = errors_of(
+        DeliberationFactory.build(
+            party=valentigney_party, voters=30, votes_cast=29, votes_for=29, abstentions=2
+        )
+    )
+    assert errors["abstentions"] == [
+        "29 suffrages exprimés et 2 abstentions font 31, plus que les 30 votants."
+    ]
+
+
+def test_members_not_taking_part_in_the_vote_leave_fewer_voters(valentigney_party):
+    # Two members present do not take part (an interest in the matter): 29 voters.
+    deliberation = DeliberationFactory.build(
+        party=valentigney_party, voters=29, votes_cast=28, votes_for=28, abstentions=1
+    )
+    deliberation.full_clean()
+
+
 def test_unanimity_means_no_vote_against(valentigney_party):
     errors = errors_of(
         DeliberationFactory.build(party=valentigney_party, votes_for=29, votes_against=2)
@@ -190,6 +222,7 @@ def test_malformed_actes_identifier_is_explained(valentigney_party):
 
 VALENTIGNEY_FACTS = {
     "members_elected": 33,
+    "voters": 31,
     "excused": 4,
     "absent": 2,
     "chair": "Monsieur Philippe GAUTIER, Maire",
@@ -204,11 +237,12 @@ def test_valentigney_extract_facts_are_accepted_and_summarised(valentigney_party
     deliberation = DeliberationFactory.build(party=valentigney_party, **VALENTIGNEY_FACTS)
     deliberation.full_clean()
     assert deliberation.attendance_label == (
-        "33 élus, 33 en exercice, 27 présents, 4 excusés, 2 absents, 4 pouvoirs"
+        "33 élus, 33 en exercice, 27 présents, 4 excusés, 2 absents, 4 pouvoirs, 31 votants"
     )
     assert deliberation.session_facts() == [
         "Présidence : Monsieur Philippe GAUTIER, Maire",
-        "Membres : 33 élus, 33 en exercice, 27 présents, 4 excusés, 2 absents, 4 pouvoirs",
+        "Membres : 33 élus, 33 en exercice, 27 présents, 4 excusés, 2 absents, 4 pouvoirs, "
+        "31 votants",
         "Convocation du 30/03/2023",
         "Convocation affichée le 30/03/2023",
         "Reçue en préfecture le 12/04/2023",

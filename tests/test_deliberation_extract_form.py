@@ -226,6 +226,9 @@ def test_reading_the_extract_fills_the_form_and_saves_nothing(
     assert form["present"].value() == "27"
     assert form["proxies"].value() == "4"
     assert form["votes_cast"].value() == "31"
+    # Voters are the present and represented members (none said not to take part).
+    assert form["voters"].value() == "31"
+    assert "déduit de l'extrait" in html.unescape(form.fields["voters"].help_text)
     assert form["outcome"].value() == "adopted_unanimously"
     assert form["session_secretary"].value() == "Anne-Lise GARCIA"
     assert "GAUTIER" in form["chair"].value()
@@ -260,6 +263,7 @@ def test_confirming_the_form_read_saves_it_with_the_extract_as_scan(
     assert deliberation.session_date == datetime.date(2023, 4, 5)
     assert (deliberation.members_in_office, deliberation.present) == (33, 27)
     assert (deliberation.proxies, deliberation.votes_cast, deliberation.votes_for) == (4, 31, 31)
+    assert deliberation.voters == 31
     assert deliberation.convocation_on == datetime.date(2023, 3, 30)
     assert deliberation.session_secretary == "Mme Anne-Lise GARCIA"
     with deliberation.scan.open("rb") as scan:
@@ -298,8 +302,18 @@ def test_what_the_person_typed_is_kept_beside_the_value_read(
             "present",
             "Quorum non atteint : 15 présents sur 33 en exercice",
         ),
+        (
+            {"votes": "Votants : 29"},
+            "votes_cast",
+            "Il y a plus de suffrages exprimés (31) que de votants (29)",
+        ),
     ],
-    ids=["more-proxies-than-absent", "unanimity-with-votes-against", "no-quorum"],
+    ids=[
+        "more-proxies-than-absent",
+        "unanimity-with-votes-against",
+        "no-quorum",
+        "more-votes-cast-than-voters",
+    ],
 )
 def test_impossible_figures_of_an_extract_are_explained_and_never_saved(
     client, convention, valentigney, officer, facts, field, message
@@ -310,10 +324,35 @@ def test_impossible_figures_of_an_extract_are_explained_and_never_saved(
 
     form = response.context["form"]
     assert any(message in error for error in form.errors[field])
-    assert "Les chiffres ou les dates lus ne sont pas cohérents" in text_of(response)
+    page = text_of(response)
+    assert "Les chiffres ou les dates lus ne sont pas cohérents" in page
+    # The summary names the field in error and leads to it, at the top of a long page.
+    label = form.fields[field].label
+    assert f'<li><a href="#id_{field}">{label}</a> : ' in page
     # Confirming without correcting is refused the same way.
     assert client.post(url(convention, valentigney), form_data(form)).status_code == 200
     assert not Deliberation.objects.exists()
+
+
+def test_an_extract_of_a_second_convocation_is_accepted_without_quorum(
+    client, convention, valentigney, officer
+):
+    second = (
+        "Le quorum n'ayant pas été atteint lors de la séance du 31 mars 2023, le Conseil "
+        "Municipal s'est réuni en seconde convocation."
+    )
+    content = extract_pdf(present="15", excused="12", absent="6", votes_cast="19", votes=second)
+
+    form = read(client, convention, valentigney, content).context["form"]
+
+    assert not form.errors
+    assert form["second_convocation"].value() is True
+    assert form["first_session_date"].value() == "31/03/2023"
+    assert "lu dans l'extrait" in html.unescape(form.fields["second_convocation"].help_text)
+    assert client.post(url(convention, valentigney), form_data(form)).status_code == 302
+    deliberation = Deliberation.objects.get()
+    assert deliberation.second_convocation
+    assert deliberation.first_session_date == datetime.date(2023, 3, 31)
 
 
 @pytest.mark.parametrize(
@@ -577,6 +616,7 @@ def test_the_deliberation_page_shows_the_facts_read(client, convention, valentig
         '<dt class="col-sm-4">Membres élus</dt><dd class="col-sm-8">33</dd>',
         '<dt class="col-sm-4">Membres excusés</dt><dd class="col-sm-8">4</dd>',
         '<dt class="col-sm-4">Membres absents</dt><dd class="col-sm-8">2</dd>',
+        '<dt class="col-sm-4">Votants</dt><dd class="col-sm-8">31</dd>',
         "30/03/2023",
         '<dt class="col-sm-4">Reçue en préfecture le</dt><dd class="col-sm-8">12/04/2023</dd>',
         "Corriger la délibération",
@@ -633,7 +673,10 @@ def test_annex_7_prints_the_facts_read_only_when_filled(
     annex = text[text.rindex("Annexe 7") :]
     assert "Présidence" in annex and "GAUTIER" in annex
     assert "Rapporteur" in annex and "VURPILLOT" in annex
-    assert "33 élus, 33 en exercice, 27 présents, 4 excusés, 2 absents, 4 pouvoirs" in annex
+    assert (
+        "33 élus, 33 en exercice, 27 présents, 4 excusés, 2 absents, 4 pouvoirs, 31 votants"
+        in annex
+    )
     assert "Convocation du 30/03/2023" in annex
     assert "Reçue en préfecture le 12/04/2023" in annex
     assert "Convocation affichée" not in annex  # not given: not printed

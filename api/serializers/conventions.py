@@ -151,6 +151,7 @@ class DeliberationSerializer(DescribedModelSerializer):
             "proxies",
             "excused",
             "absent",
+            "voters",
             "votes_cast",
             "votes_for",
             "votes_against",

@@ -3,6 +3,7 @@
     reading = read_extract(file)   # a path, bytes or an uploaded file
     reading.values                 # what was read, by key (see FIELDS)
     reading.unread                 # the keys that could not be read, in FIELDS order
+                                   # (a second convocation is told only when it was one)
     reading.derived                # the keys computed from others rather than read
     reading.conflicts              # the figures written twice with different values
     reading.as_json()              # the read_deliberation command's JSON object
@@ -31,6 +32,7 @@ from conventions.models.deliberation import Outcome
 __all__ = [
     "FIELDS",
     "LABELS",
+    "ONLY_WHEN_SO",
     "READ_LIMIT_BYTES",
     "ExtractError",
     "Reading",
@@ -55,6 +57,8 @@ LABELS = {
     "against": "contre",
     "abstentions": "abstentions",
     "outcome": "décision",
+    "second_convocation": "seconde convocation",
+    "first_session_date": "date de la première réunion sans quorum",
     "chair": "président de séance",
     "rapporteur": "rapporteur",
     "secretary": "secrétaire de séance",
@@ -67,6 +71,8 @@ LABELS = {
     "actes_id": "identifiant ACTES",
 }
 FIELDS = tuple(LABELS)
+# Said by an extract only when the council met on a second convocation: never "unread".
+ONLY_WHEN_SO = ("second_convocation", "first_session_date")
 OUTCOME_WORDS = {
     Outcome.ADOPTED_UNANIMOUSLY: "unanimity",
     Outcome.ADOPTED_MAJORITY: "majority",
@@ -105,7 +111,7 @@ class Reading:
 
     @property
     def unread(self):
-        return [key for key in FIELDS if key not in self.values]
+        return [key for key in FIELDS if key not in self.values and key not in ONLY_WHEN_SO]
 
     def as_json(self):
         data = {}
@@ -113,6 +119,8 @@ class Reading:
             value = self.values.get(key)
             if key == "outcome" and value is not None:
                 value = OUTCOME_WORDS[value]
+            elif key == "second_convocation":
+                value = bool(value)
             elif hasattr(value, "isoformat"):
                 value = value.isoformat()
             elif value is not None and not isinstance(value, int):
@@ -176,6 +184,9 @@ def read_text(text):
     if actes is not None:
         put("actes_id", str(actes))
         put("session_date", actes.date, was_derived=True)
+    second, first_session = rules.read_second_convocation(text, values.get("session_date"))
+    put("second_convocation", second)
+    put("first_session_date", first_session)
     _derive_votes(values, put, rules.read_not_voting(text))
     return Reading(
         values={key: values[key] for key in FIELDS if key in values},

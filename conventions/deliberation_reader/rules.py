@@ -776,6 +776,34 @@ def read_dates(text):
     return values
 
 
+# --- Second convocation ---------------------------------------------------------------------
+
+# The facts, not the law's reminder ("à défaut de quorum, ... sans condition de quorum"),
+# which some extracts print on every deliberation.
+SECOND_CONVOCATION = re.compile(
+    r"\b(?:seconde|deuxieme|2e|2eme|2nde)\s+convocation\b|"
+    r"\bquorum\s+(?:n'ayant\s+pas\s+ete|n'a\s+pas\s+ete|n'etant\s+pas|non)\s+atteint\b"
+)
+FIRST_SESSION_REACH = 150
+
+
+def read_second_convocation(text, session_date):
+    """(True, date of the session without quorum or None) when the council met on a
+    second convocation (CGCT, art. L. 2121-17), else (None, None)."""
+    folded = text.folded
+    match = SECOND_CONVOCATION.search(folded)
+    if match is None:
+        return None, None
+    start = max(0, match.start() - FIRST_SESSION_REACH)
+    around = folded[start : match.end() + FIRST_SESSION_REACH]
+    earlier = [
+        found.date
+        for found in find_dates(around)
+        if session_date is None or found.date < session_date
+    ]
+    return True, (earlier[0] if earlier else None)
+
+
 # --- Subject ---------------------------------------------------------------------------------
 
 SUBJECT_RE = re.compile(r"\bobjet\s*(?:de\s+la\s+deliberation\s*)?:\s*")

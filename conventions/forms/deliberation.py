@@ -13,8 +13,7 @@ from conventions.validators import validate_pdf
 from ctg.forms import DateInput
 
 # The keys of an extract's reading (conventions.deliberation_reader) and the fields they
-# fill. The authority is checked against the party rather than recorded; the voters
-# (present and represented) have no field: the votes cast are what the rules check.
+# fill. The authority is checked against the party rather than recorded.
 READ_FIELDS = {
     "body": "body",
     "session_date": "session_date",
@@ -29,11 +28,14 @@ READ_FIELDS = {
     "excused": "excused",
     "absent": "absent",
     "proxies": "proxies",
+    "voters": "voters",
     "votes_cast": "votes_cast",
     "for": "votes_for",
     "against": "votes_against",
     "abstentions": "abstentions",
     "outcome": "outcome",
+    "second_convocation": "second_convocation",
+    "first_session_date": "first_session_date",
     "convocation_on": "convocation_on",
     "posted_on": "posted_on",
     "sent_on": "sent_to_prefecture_on",
@@ -76,6 +78,7 @@ class DeliberationForm(forms.ModelForm):
             "excused",
             "absent",
             "proxies",
+            "voters",
             "votes_cast",
             "votes_for",
             "votes_against",

@@ -122,6 +122,13 @@ class Deliberation(models.Model):
         "en exercice.",
     )
     proxies = models.PositiveSmallIntegerField("pouvoirs", default=0)
+    voters = models.PositiveSmallIntegerField(
+        "votants",
+        null=True,
+        blank=True,
+        help_text="Présents et représentés qui ont pris part au vote, abstentions comprises ; "
+        "ceux qui ne prennent pas part au vote n'en font pas partie.",
+    )
     votes_cast = models.PositiveSmallIntegerField(
         "suffrages exprimés",
         null=True,
@@ -189,8 +196,8 @@ class Deliberation(models.Model):
 
     @property
     def attendance_label(self):
-        """ "33 élus, 33 en exercice, 27 présents, 4 excusés, 2 absents, 4 pouvoirs": the
-        counts given, in that order ("" when none)."""
+        """ "33 élus, 33 en exercice, 27 présents, 4 excusés, 2 absents, 4 pouvoirs,
+        31 votants": the counts given, in that order ("" when none)."""
         counts = (
             (self.members_elected, "élu"),
             (self.members_in_office, "en exercice"),
@@ -205,6 +212,8 @@ class Deliberation(models.Model):
         ]
         if parts and self.proxies:
             parts.append(f"{self.proxies} pouvoir{'s' if self.proxies > 1 else ''}")
+        if parts and self.voters is not None:
+            parts.append(f"{self.voters} votant{'s' if self.voters > 1 else ''}")
         return ", ".join(parts)
 
     def session_facts(self):
@@ -281,6 +290,7 @@ class Deliberation(models.Model):
                     f"{votes_cast} suffrages exprimés et {abstentions} abstentions dépassent "
                     f"les {present + proxies} voix présentes et représentées."
                 )
+        self._check_voters(errors)
         if votes_cast is not None and votes_for is not None and votes_for + against != votes_cast:
             errors["votes_for"] = (
                 f"Pour ({votes_for}) + contre ({against}) doit égaler les suffrages "
@@ -310,6 +320,35 @@ class Deliberation(models.Model):
             errors["first_session_date"] = (
                 "La seconde convocation doit se tenir au moins trois jours après la "
                 "première réunion sans quorum."
+            )
+
+    def _check_voters(self, errors):
+        """Voters are the present and represented members who took part in the vote; the
+        abstentions are among them, the votes cast are what remains once the abstentions
+        and the blank or spoilt ballots are set aside."""
+        voters, present, proxies = self.voters, self.present, self.proxies or 0
+        votes_cast, abstentions = self.votes_cast, self.abstentions or 0
+        if voters is None:
+            return
+        if present is not None and voters > present + proxies:
+            errors.setdefault(
+                "voters",
+                f"{voters} votants pour {present} présents et {proxies} pouvoirs : impossible.",
+            )
+        if votes_cast is None:
+            return
+        if votes_cast > voters:
+            errors.setdefault(
+                "votes_cast",
+                f"Il y a plus de suffrages exprimés ({votes_cast}) que de votants ({voters}) : "
+                "les suffrages exprimés sont les votes des votants, moins les abstentions et "
+                "les bulletins blancs ou nuls.",
+            )
+        elif votes_cast + abstentions > voters:
+            errors.setdefault(
+                "abstentions",
+                f"{votes_cast} suffrages exprimés et {abstentions} abstentions font "
+                f"{votes_cast + abstentions}, plus que les {voters} votants.",
             )
 
     def _check_attendance(self, errors):

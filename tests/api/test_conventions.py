@@ -234,6 +234,7 @@ def test_a_deliberation_gives_the_facts_read_from_its_extract(caf, adviser):
         members_elected=33,
         excused=2,
         absent=2,
+        voters=29,
         chair="Philippe GAUTIER",
         convocation_on=datetime.date(2023, 3, 29),
         received_by_prefecture_on=datetime.date(2023, 4, 7),
@@ -242,6 +243,7 @@ def test_a_deliberation_gives_the_facts_read_from_its_extract(caf, adviser):
     deliberation = response.json()["deliberations"][0]
     assert deliberation["members_elected"] == 33
     assert (deliberation["excused"], deliberation["absent"]) == (2, 2)
+    assert deliberation["voters"] == 29
     assert deliberation["chair"] == "Philippe GAUTIER"
     assert deliberation["convocation_on"] == "2023-03-29"
     assert deliberation["received_by_prefecture_on"] == "2023-04-07"

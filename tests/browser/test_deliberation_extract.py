@@ -72,6 +72,7 @@ def test_officer_records_the_deliberation_from_its_extract(
     expect(page.get_by_label("Membres en exercice")).to_have_value("33")
     expect(page.get_by_label("Membres présents")).to_have_value("27")
     expect(page.get_by_label("Pouvoirs")).to_have_value("4")
+    expect(page.get_by_label("Votants")).to_have_value("31")
     expect(page.get_by_label("Décision")).to_have_value("adopted_unanimously")
     expect(page.get_by_label("Date de convocation")).to_have_value("30/03/2023")
     expect(page.get_by_label("Reçue en préfecture le")).to_have_value("12/04/2023")

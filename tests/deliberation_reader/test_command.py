@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from conventions.deliberation_reader import FIELDS
+from conventions.management.commands.read_deliberation import Command as ReadDeliberation
 from tests.deliberation_reader import builders
 
 
@@ -61,6 +62,7 @@ def test_summary_in_french_writes_nothing(extract, django_assert_num_queries):
     assert "Organe délibérant" in output and ": Conseil communautaire" in output
     assert "Décision" in output and ": Adoptée à la majorité" in output
     assert ": 2 (déduit)" in output  # the proxies, counted from "donne pouvoir à"
+    assert "Identifiant ACTES" in output and ": 068-246800395-20251002-DEL_2025_41-DE" in output
     assert output.rstrip().endswith(
         "Non lu : membres élus, rapporteur, date d'affichage ou de publication, date de "
         "publication, date de transmission en préfecture."
@@ -99,3 +101,19 @@ def test_exit_status_is_not_zero_on_an_unreadable_file(tmp_path):
     assert result.returncode != 0
     assert "Ce PDF ne contient pas de texte lisible (document scanné ?)" in result.stderr
     assert result.stdout == ""
+
+
+def test_an_adoption_without_its_vote_is_adopted_in_json(tmp_path):
+    """The issue names four outcomes; an extract that says "adopte" without unanimity nor
+    the votes against gives a fifth, "adopted" (the model's "vote non précisé"), rather
+    than a unanimity or a majority it does not state."""
+    text = builders.valentigney().replace(
+        "**A L'UNANIMITE** des voix présentes et représentées, **AUTORISE**",
+        "**ADOPTE** la convention et **AUTORISE**",
+    )
+    extract = builders.render(text, "pdf", tmp_path / "extrait.pdf")
+    data = json.loads(run(str(extract), "--json"))
+    assert data["outcome"] == "adopted"
+    assert "outcome" not in data["unread"]
+    parser = ReadDeliberation().create_parser("manage.py", "read_deliberation")
+    assert '"adopted"' in " ".join(parser.format_help().split())

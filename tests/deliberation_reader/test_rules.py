@@ -364,3 +364,51 @@ def test_numbers_and_headings_that_are_not_the_act_s():
     )
     assert reading.values["act_number"] == "2023/45"
     assert reading.values["subject"] == "APPROBATION DE LA CONVENTION TERRITORIALE GLOBALE"
+
+
+def test_a_second_convocation_and_its_first_session_are_read():
+    """CGCT L. 2121-17: after a session without quorum the council meets again and
+    deliberates whatever the number present; the extract says so, and the rules let it."""
+    reading = read(
+        """
+Commune de Lièpvre
+Extrait du registre des délibérations du Conseil municipal
+Séance du 12 décembre 2025
+Le Conseil municipal, le quorum n'ayant pas été atteint lors de la séance du 5 décembre 2025,
+s'est réuni en seconde convocation le 12 décembre 2025 sous la présidence de M. Denis PETIT.
+En exercice : 15. Présents : 6. Pouvoirs : 2.
+Après en avoir délibéré, le Conseil municipal, à l'unanimité, approuve la convention.
+"""
+    )
+    values = reading.values
+    assert values["second_convocation"] is True
+    assert values["first_session_date"] == datetime.date(2025, 12, 5)
+    assert values["session_date"] == datetime.date(2025, 12, 12)
+    assert reading.as_json()["second_convocation"] is True
+    deliberation = Deliberation(
+        session_date=values["session_date"],
+        members_in_office=values["in_office"],
+        present=values["present"],
+        proxies=values["proxies"],
+        outcome=values["outcome"],
+        second_convocation=values["second_convocation"],
+        first_session_date=values["first_session_date"],
+    )
+    deliberation.clean()  # 6 present of 15 in office: no quorum needed, nothing refused
+
+
+def test_a_first_convocation_is_not_listed_as_unread():
+    reading = read(
+        """
+Commune de Lièpvre
+Extrait du registre des délibérations du Conseil municipal
+Séance du 12 décembre 2025, sous la présidence de M. Denis PETIT, Maire.
+En exercice : 15. Présents : 11. Pouvoirs : 2.
+Rappel : à défaut de quorum, le conseil est convoqué à nouveau et délibère sans condition de quorum.
+Après en avoir délibéré, le Conseil municipal, à l'unanimité, approuve la convention.
+"""
+    )
+    assert "second_convocation" not in reading.values
+    assert "second_convocation" not in reading.unread
+    assert "first_session_date" not in reading.unread
+    assert reading.as_json()["second_convocation"] is False

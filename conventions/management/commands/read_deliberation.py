@@ -20,7 +20,10 @@ class Command(BaseCommand):
             "--json",
             action="store_true",
             dest="as_json",
-            help="Afficher ce qui a été lu en un objet JSON (dates ISO, valeurs non lues à null).",
+            help="Afficher ce qui a été lu en un objet JSON (dates ISO, valeurs non lues à "
+            'null). La décision y vaut "unanimity", "majority", "rejected", "postponed", ou '
+            "\"adopted\" quand l'extrait dit « adopté » sans préciser ni l'unanimité ni les "
+            "voix contre.",
         )
 
     def handle(self, *args, file, as_json, **options):
@@ -34,7 +37,7 @@ class Command(BaseCommand):
         width = max(len(label) for label in LABELS.values())
         for key, value in reading.values.items():
             derived = " (déduit)" if key in reading.derived else ""
-            label = LABELS[key].capitalize()
+            label = capitalised(LABELS[key])
             self.stdout.write(f"{label:<{width}} : {shown(key, value)}{derived}")
         if reading.unread:
             unread = ", ".join(LABELS[key] for key in reading.unread)
@@ -42,11 +45,18 @@ class Command(BaseCommand):
         for key, values in reading.conflicts.items():
             written = " et ".join(str(value) for value in values)
             self.stdout.write(
-                f"{LABELS[key].capitalize()} : l'extrait donne {written}, à vérifier (non lu)."
+                f"{capitalised(LABELS[key])} : l'extrait donne {written}, à vérifier (non lu)."
             )
 
 
+def capitalised(label):
+    """The label as the start of a line, its acronyms kept ("Identifiant ACTES")."""
+    return label[:1].upper() + label[1:]
+
+
 def shown(key, value):
+    if value is True:
+        return "oui"
     if isinstance(value, datetime.date):
         return f"{value:%d/%m/%Y}"
     if key == "body":
