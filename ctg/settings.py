@@ -80,6 +80,8 @@ AUTHENTICATION_BACKENDS = [
 MAX_REQUEST_BYTES = env.int("MAX_REQUEST_BYTES", default=50 * 1024 * 1024)
 # Forms of a whole convention (an imported document's review page) post many fields.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
+# A council's deliberation extract bigger than this is not read (conventions/deliberation_reader).
+DELIBERATION_READ_LIMIT_BYTES = env.int("DELIBERATION_READ_LIMIT_BYTES", default=20 * 1024 * 1024)
 
 ROOT_URLCONF = "ctg.urls"
 WSGI_APPLICATION = "ctg.wsgi.application"
