@@ -90,6 +90,29 @@ def plan_cached(convention_id, name, compute):
     return found
 
 
+def plan_generation(convention_id):
+    """The generations of the convention's plan, to be taken before its rows are read and
+    given to plan_cached_many; None when nothing may be cached."""
+    if not settings.PLAN_CACHE:
+        return None
+    return _generations([ALL_PLANS_KEY, _plan_key(convention_id)])
+
+
+def plan_cached_many(convention_id, generation, computes):
+    """{name: compute()} for each of ``computes`` ({name: compute}), from the cache while
+    nothing of the convention's plan has changed since ``generation`` (plan_generation(),
+    taken before reading what the computes draw): one read of the cache for them all."""
+    if generation is None:
+        return {name: compute() for name, compute in computes.items()}
+    keys = {name: f"plans:{convention_id}:{name}:{generation}" for name in computes}
+    stored = cache.get_many(list(keys.values()))
+    found = {name: stored[key] for name, key in keys.items() if key in stored}
+    missing = {name: compute() for name, compute in computes.items() if name not in found}
+    if missing:
+        cache.set_many({keys[name]: value for name, value in missing.items()}, PLAN_SECONDS)
+    return found | missing
+
+
 def _generations(keys):
     found = cache.get_many(keys)
     missing = [key for key in keys if key not in found]

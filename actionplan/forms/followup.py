@@ -1,14 +1,15 @@
 """Forms of the quarterly follow-up page: one per action, each saved on its own.
 
-The page of a 120-action plan holds thousands of fields: they are drawn by a
-hand-written include (actionplan/includes/followup_field.html) from PlainField,
-not by crispy nor by Django's widget templates, which cost 20 and 7 times more
-per field than writing the element here.
+The page of a 120-action plan holds thousands of fields: each is written by PlainField
+(label, element, errors and help), not by crispy nor by Django's widget templates, which
+cost 20 and 7 times more per field, nor by an include per field, which still took a
+third of the page's time.
 """
 
 from html import escape
 
 from django import forms
+from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
 from actionplan.models import FollowUpState, FollowUpStatus, IndicatorKind
@@ -17,11 +18,12 @@ TEXTAREA = {"rows": 3}
 
 
 class PlainField:
-    """One field as the hand-written include draws it, its element written here once.
+    """One field written here whole: ``{{ field }}`` in a template. The follow-up forms
+    and the conventions list's filters (220 options to an administrator) use it.
 
     Markup and classes are those of crispy-forms' Bootstrap 5 pack (same look); the
-    include ties the label to the field, and aria-describedby names the field's
-    errors, its help and any note shown under it (`notes`: ids the template writes).
+    label names the field, and aria-describedby names the field's errors, its help and
+    any note shown under it (`notes`: ids the template writes).
     """
 
     def __init__(self, bound, notes=()):
@@ -37,6 +39,31 @@ class PlainField:
             described.append(f"{self.id}_helptext")
         self.describedby = " ".join([*described, *notes])
         self.control = self._control(widget, widget.format_value(bound.value()))
+
+    def __str__(self):
+        required = ' requiredField"' if self.required else '"'
+        asterisk = '<span class="asteriskField">*</span>' if self.required else ""
+        parts = [
+            f'<div id="div_{self.id}" class="mb-3"><label for="{self.id}" '
+            f'class="form-label{required}>{conditional_escape(self.label)}{asterisk}</label>\n'
+            f"{self.control}\n"
+        ]
+        if self.errors:
+            parts.append(f'<div id="{self.id}_error" class="invalid-feedback">')
+            parts.extend(
+                f'<p id="error_{number}_{self.id}"><strong>{conditional_escape(error)}</strong></p>'
+                for number, error in enumerate(self.errors, start=1)
+            )
+            parts.append("</div>")
+        if self.help_text:
+            parts.append(
+                f'<div id="{self.id}_helptext" class="form-text">'
+                f"{conditional_escape(self.help_text)}</div>"
+            )
+        parts.append("</div>")
+        return mark_safe("".join(parts))
+
+    __html__ = __str__
 
     def _control(self, widget, value):
         # Plain string building with html.escape: format_html cost as much as the

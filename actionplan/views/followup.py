@@ -29,8 +29,10 @@ from django.db import transaction
 from django.db.models import Count, Max, Prefetch, Q
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
 from actionplan import deadlines, followup, overview, secrecy, tasks
@@ -42,6 +44,7 @@ from actionplan.models import (
     IndicatorTarget,
     IndicatorValue,
 )
+from conventions import freshness
 from conventions.access import visible_convention
 from conventions.models import Convention, ConventionState
 
@@ -60,6 +63,7 @@ NUMBER = re.compile(r"[0-9]{1,18}")
 # forms made a page of 2,700 fields, slow to load and to go through on a phone; 20
 # actions' forms take about as long to draw as the rest of the page.
 WHOLE_PAGE_UP_TO = 20
+READ_ONLY = "actionplan/includes/followup_entry_readonly.html"
 
 
 @dataclass(eq=False)
@@ -75,6 +79,8 @@ class Row:
     unsaved: dict = field(default_factory=dict)
     # What just happened to it ("Suivi de l'action 4 validé."), shown in its block.
     notice: str = ""
+    # Its answers read-only, drawn once for a state of the plan (draw_read_only).
+    read_only_html: str = ""
 
 
 def _convention(request, pk):
@@ -238,6 +244,34 @@ def build_rows(user, convention, year, quarter, data=None, correcting=None, axis
     return rows, may_fill, may_validate
 
 
+def draw_read_only(user, convention, year, quarter, rows, may_fill, generation):
+    """Draw the answers of the rows shown without a form, each kept in the cache while the
+    plan is unchanged: most actions of a quarter are transmitted or validated, and drawing
+    their answers, indicators and targets was most of the page's time. What they show
+    depends on the plan's rows (the generation), and on the person only through their
+    right to fill and statistical secrecy (in the key). The adviser's review page draws
+    its own blocks."""
+    if generation is None or followup.can_validate(user, convention):
+        return  # the template draws them
+    role = f"{may_fill:d}{secrecy.applies_to(user, convention):d}"
+    context = {"may_fill": may_fill, "period": followup.quarter_label(year, quarter)}
+    shown = {
+        f"followup-answers:{row.entry.pk}:{role}": row
+        for row in rows
+        if row.form is None and row.conflict is None
+    }
+    drawn = freshness.plan_cached_many(
+        convention.pk,
+        generation,
+        {
+            name: partial(render_to_string, READ_ONLY, {**context, "row": row, "entry": row.entry})
+            for name, row in shown.items()
+        },
+    )
+    for name, row in shown.items():
+        row.read_only_html = mark_safe(drawn[name])  # drawn by our template, escaped there
+
+
 def _quarter_nav(convention, year, quarter):
     """Every quarter of the period with its counts, and the previous and next ones."""
     counts = {
@@ -377,9 +411,11 @@ def followup_quarter(request, pk, year, quarter):
         if correcting is not None and axis is not None and "axe" not in request.GET:
             # A link to correct one action opens the axis that holds it.
             axis = entry_axis(convention, year, quarter, correcting, axis)
+        generation = freshness.plan_generation(convention.pk)  # before reading the rows
         rows, may_fill, may_validate = build_rows(
             request.user, convention, year, quarter, correcting=correcting, axis=axis
         )
+        draw_read_only(request.user, convention, year, quarter, rows, may_fill, generation)
         return render_quarter(
             request, convention, year, quarter, rows, may_fill, may_validate, axis=axis, axes=axes
         )
