@@ -1,10 +1,7 @@
 import datetime
 
 import django_filters
-from django import forms
 from django.db.models import Q
-from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
 
 from conventions.models import Convention, ConventionState, Party, Theme
 from partners.models import Department, Organisation
@@ -20,51 +17,24 @@ STATUS_CHOICES = [
 ]
 
 
-class PlainSelect(forms.Select):
-    """A select whose options are written here rather than one template each: the list's
-    filters offer about 220 options (every Caf and département to an administrator), which
-    through the template engine took half the page's time."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        options = format_html_join(
-            "",
-            "<option{}>{}</option>",
-            (
-                (
-                    flatatt({"value": option["value"], "selected": option["selected"]}),
-                    option["label"],
-                )
-                for _, group, _ in widget["optgroups"]
-                for option in group
-            ),
-        )
-        return format_html(
-            "<select{}>{}</select>", flatatt({"name": widget["name"], **widget["attrs"]}), options
-        )
-
-
 class ConventionFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Recherche", method="search")
     caf = django_filters.ModelChoiceFilter(
         label="Caf",
         queryset=Organisation.objects.none(),
         empty_label="Toutes les Caf",
-        widget=PlainSelect,
     )
     status = django_filters.ChoiceFilter(
         label="État",
         choices=STATUS_CHOICES,
         method="filter_status",
         empty_label="Tous les états",
-        widget=PlainSelect,
     )
     department = django_filters.ModelChoiceFilter(
         label="Département",
         field_name="lead_authority__department",
         queryset=Department.objects.none(),
         empty_label="Tous les départements",
-        widget=PlainSelect,
     )
     year = django_filters.NumberFilter(
         label="Période couvrant l'année",
@@ -79,7 +49,6 @@ class ConventionFilter(django_filters.FilterSet):
         distinct=True,
         queryset=Theme.objects.all(),
         empty_label="Toutes les thématiques",
-        widget=PlainSelect,
     )
 
     class Meta:

@@ -47,6 +47,22 @@ def test_detail_page_shows_parties_and_deliberations(client, adviser_of):
     assert "2023-32" in page
 
 
+def test_detail_page_names_each_partys_signatories_and_counts_the_expected_signatures(
+    client, adviser_of
+):
+    convention = convention_with_parties(3)
+    caf = convention.parties.get(role=PartyRole.CAF)
+    client.force_login(adviser_of(convention))
+    page = client.get(reverse("conventions:detail", args=[convention.pk])).content.decode()
+    for party in convention.parties.exclude(pk=caf.pk):
+        representative = party.signatories.get()
+        assert f"{representative.full_name}, {representative.role_title}" in page
+    # The Caf's party has no signatory yet: to be named.
+    assert page.count("à désigner") == 1
+    assert "0 signature sur 2 attendues." in page
+    assert page.count("2023-32") == 2  # each party's deliberation
+
+
 def test_detail_page_query_count_does_not_grow_with_parties(
     client, adviser_of, django_assert_max_num_queries
 ):
@@ -131,3 +147,19 @@ def test_detail_page_leaves_the_frozen_texts_in_the_database(client, adviser_of)
     assert "version 1" in response.content.decode().lower()
     column = '"conventions_conventionversion"."content"'
     assert [q["sql"] for q in queries if column in q["sql"]] == []
+
+
+def test_list_filters_keep_the_choices_and_show_a_bad_year_at_its_field(client):
+    convention = ConventionFactory(state="draft")
+    client.force_login(UserFactory(role=Role.ADVISER, organisation=convention.caf))
+    response = client.get(
+        reverse("conventions:list"), {"status": "draft", "caf": convention.caf_id, "year": "deux"}
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert '<option value="draft" selected>En préparation</option>' in page
+    assert f'<option value="{convention.caf_id}" selected>{convention.caf}</option>' in page
+    assert '<label for="id_year" class="form-label">Période couvrant l&#x27;année</label>' in page
+    assert 'aria-describedby="id_year_error" aria-invalid="true" id="id_year"' in page
+    assert '<div id="id_year_error" class="invalid-feedback">' in page
+    assert "Saisissez un nombre." in page
