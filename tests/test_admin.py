@@ -463,3 +463,74 @@ def test_unfiltered_list_of_a_big_table_is_counted_from_statistics(
     assert admin_client.get(url, {"q": ""}).context["cl"].result_count == 1
     monkeypatch.setattr(EstimatedCountPaginator, "EXACT_BELOW", 20_000)
     assert admin_client.get(url).context["cl"].result_count == 2
+
+
+def test_convention_page_lists_its_articles_whose_text_is_changed_on_their_own_page(
+    admin_client, django_assert_max_num_queries
+):
+    """Every article's text drawn in full made the page of a convention 160 to 420 KB."""
+    article = ArticleFactory(body="Texte propre au premier article.")
+    convention = article.convention
+    url = admin_url(convention.__class__, "change", convention.pk)
+    admin_client.get(url)
+    with CaptureQueriesContext(connection) as with_one:
+        page = admin_client.get(url).content.decode()
+    article_url = admin_url(article.__class__, "change", article.pk)
+    assert f'<a href="{article_url}">Article {article.number} – {article.title}</a>' in page
+    assert "Texte propre au premier article." not in page
+    assert f"{admin_url(article.__class__, 'add')}?convention={convention.pk}" in page
+    for _ in range(3):
+        ArticleFactory(convention=convention, body="Un autre texte.")
+    with django_assert_max_num_queries(len(with_one)):
+        page = admin_client.get(url).content.decode()
+    assert page.count("Article ") >= 4
+
+    page = admin_client.get(article_url).content.decode()
+    assert "Texte propre au premier article." in page
+    response = admin_client.post(
+        article_url,
+        {
+            "convention": convention.pk,
+            "number": article.number,
+            "title": article.title,
+            "body": "Texte corrigé.",
+        },
+    )
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.body == "Texte corrigé."
+
+
+def test_template_page_lists_its_articles_and_picks_its_convention_by_search(admin_client):
+    template = ConventionTemplate.objects.create(name="Modèle de la Caf")
+    article = TemplateArticle.objects.create(
+        template=template, number=1, title="Objet", body="Texte du modèle."
+    )
+    PartyFactory.create_batch(2)  # conventions a select would list in full
+    page = admin_client.get(admin_url(ConventionTemplate, "change", template.pk)).content.decode()
+    assert admin_url(TemplateArticle, "change", article.pk) in page
+    assert "Texte du modèle." not in page
+    assert f"{admin_url(TemplateArticle, 'add')}?template={template.pk}" in page
+    assert "<option" not in page.split('name="created_from"')[1].split("</select>")[0]
+
+    response = admin_client.post(
+        admin_url(TemplateArticle, "change", article.pk),
+        {"template": template.pk, "number": 1, "title": "Objet", "body": "{inconnu}"},
+    )
+    assert response.status_code == 200
+    assert "Variables inconnues : {inconnu}" in response.content.decode()
+    article.refresh_from_db()
+    assert article.body == "Texte du modèle."
+
+
+def test_convention_page_lists_its_parties_each_changed_on_its_own_page(admin_client):
+    party = PartyFactory(short_name="la Ville")
+    convention = party.convention
+    page = admin_client.get(admin_url(convention.__class__, "change", convention.pk))
+    page = page.content.decode()
+    party_url = admin_url(party.__class__, "change", party.pk)
+    expected = f"{party.organisation.name} – {party.get_role_display()}</a> (la Ville)"
+    assert f'<a href="{party_url}">{expected}' in page
+    assert f"{admin_url(party.__class__, 'add')}?convention={convention.pk}" in page
+    assert 'name="parties-TOTAL_FORMS"' not in page  # nothing of the party is changed here
+    assert admin_client.get(party_url).status_code == 200
