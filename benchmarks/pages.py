@@ -196,7 +196,14 @@ def list_pages(include_admin):
     from django.urls import get_resolver
 
     from conventions.models import ConventionTemplate
-    from tests.browser.site_pages import NEEDS_UPLOAD, NOT_PAGES, _fill, _patterns, admin_pages
+    from tests.browser.site_pages import (
+        NEEDS_UPLOAD,
+        NOT_PAGE_NAMESPACES,
+        NOT_PAGES,
+        _fill,
+        _patterns,
+        admin_pages,
+    )
 
     main, extra = chosen_conventions()
     if not main:
@@ -212,6 +219,9 @@ def list_pages(include_admin):
 
     pages = []
     for name, route in _patterns(get_resolver()):
+        # The JSON API has its own benchmark (benchmarks/api.py).
+        if name.startswith(NOT_PAGE_NAMESPACES):
+            continue
         if name in NEEDS_UPLOAD or name in FILES or (name in NOT_PAGES and name not in EXPORTS):
             continue
         if name in EXPORTS:
