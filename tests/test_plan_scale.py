@@ -9,6 +9,7 @@ issue 11 (run it in a shell against a scratch database).
 import datetime
 import io
 import random
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -33,6 +34,8 @@ from actionplan.models import (
     IndicatorTarget,
     IndicatorValue,
     Objective,
+    Review,
+    ReviewKind,
 )
 from conventions.models import ConventionState, PartyRole, Theme
 from partners.models import Role
@@ -480,3 +483,41 @@ def test_review_form_of_120_sheets_offers_entries_of_the_last_four_quarters(clie
     assert len(form.fields["follow_ups"].choices) == 4 * 120
     # It weighed 646 KB with a checkbox for each of the 2,400 entries.
     assert len(response.content) < 250_000
+
+
+def _review_of_last_quarter(plan, *singles):
+    """A review of the plan's whole last quarter and of `singles` (year, quarter, sheet)."""
+    entries = FollowUp.objects.filter(action_sheet__convention=plan.convention)
+    review = Review.objects.create(
+        convention=plan.convention, kind=ReviewKind.YEARLY, date=datetime.date(2025, 11, 18)
+    )
+    year, quarter = QUARTERS[-1]
+    chosen = list(entries.filter(year=year, quarter=quarter))
+    chosen += [
+        entries.get(year=year, quarter=quarter, action_sheet__number=number)
+        for year, quarter, number in singles
+    ]
+    review.follow_ups.set(chosen)
+    return reverse("actionplan:review_edit", args=[plan.convention.pk, review.pk])
+
+
+def test_review_edit_form_ticks_what_it_holds_in_as_many_queries_for_120_sheets(
+    client, plans, django_assert_max_num_queries
+):
+    large, small = plans
+    client.force_login(small.adviser)
+    with django_assert_max_num_queries(30) as few:
+        assert client.get(_review_of_last_quarter(small)).status_code == 200
+    single = FollowUp.objects.get(
+        action_sheet__convention=large.convention, year=2025, quarter=3, action_sheet__number=7
+    )
+    url = _review_of_last_quarter(large, (2025, 3, 7))
+    client.force_login(large.adviser)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(url)
+    page = response.content.decode()
+    # The whole quarter is ticked as a quarter, the other entry one by one.
+    assert re.findall(r'name="quarters" value="([\d-]+)"[^>]*checked', page) == ["2025-4"]
+    assert re.findall(r'name="follow_ups" value="(\d+)"[^>]*checked', page) == [str(single.pk)]
+    label = f'for="id_follow_ups_{len(large.sheets) * 2 + 6}">Action 7 (T3 2025) : '
+    assert label in page
