@@ -2,6 +2,7 @@
 indicators and their targets; numbering; scoping; locked outside draft."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -676,3 +677,59 @@ def test_the_partners_of_a_sheet_are_in_its_history(convention):
 
     latest = sheet.history.latest()
     assert [row.party_id for row in latest.partner_parties.all()] == [rombach.pk]
+
+
+def test_sheet_edit_page_keeps_its_queries_with_more_fundings(
+    client, convention, adviser, django_assert_max_num_queries
+):
+    sheet = ActionSheetFactory(axis=AxisFactory(convention=convention), number=1)
+    Funding.objects.create(action_sheet=sheet, funder=convention.caf, amount=Decimal("100"))
+    with django_assert_max_num_queries(30) as one_funding:
+        client.get(url("sheet_edit", convention, sheet.pk))
+    for amount in range(2, 8):
+        Funding.objects.create(
+            action_sheet=sheet, funder=convention.lead_authority, amount=Decimal(amount)
+        )
+    with django_assert_max_num_queries(len(one_funding.captured_queries)):
+        response = client.get(url("sheet_edit", convention, sheet.pk))
+    page = response.content.decode()
+    assert page.count('<legend class="h6 float-none w-auto px-2">Financeur ') == 7
+    chosen = re.findall(
+        r'<select name="financements-\d-funder".*?<option value="(\d+)" selected>', page, re.S
+    )
+    assert chosen == [str(convention.caf.pk)] + [str(convention.lead_authority.pk)] * 6
+
+
+def test_sheet_fields_keep_their_attributes_and_errors(client, convention, adviser):
+    axis = AxisFactory(convention=convention)
+    data = sheet_data(axis, title="T" * 501, deadline="31/02/2027", territory="")
+    data["financements-0-amount"] = "douze"
+    page = client.post(url("sheet_create", convention), data).content.decode()
+    assert 'name="title" cols="40" rows="2" maxlength="500" required aria-invalid="true"' in page
+    assert 'aria-describedby="id_title_error" class="textarea form-control is-invalid"' in page
+    assert '<p id="error_1_id_title"><strong>Assurez-vous que cette valeur' in page
+    assert '<p id="error_1_id_deadline"><strong>Saisissez une date valide.</strong></p>' in page
+    assert 'name="deadline" value="31/02/2027" placeholder="jj/mm/aaaa" pattern=' in page
+    assert 'name="financements-0-amount" value="douze" inputmode="decimal"' in page
+    assert '<label for="id_financements-0-amount" class="form-label">Montant (€)</label>' in page
+    assert not ActionSheet.objects.exists()
+
+
+def test_indicator_fields_keep_their_attributes_and_errors(client, convention, adviser):
+    sheet = ActionSheetFactory(axis=AxisFactory(convention=convention))
+    data = (
+        management("indicateurs", 1)
+        | indicator_data("indicateurs-0", label="Places", kind="quantitative", unit="u" * 51)
+        | management("indicateurs-0-cibles", 1)
+        | indicator_data("indicateurs-0-cibles-0", value="beaucoup", date="2028-12-31")
+    )
+    response = client.post(
+        url("sheet_indicators", convention, sheet.pk),
+        data | indicators_read(client, convention, sheet),
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'name="indicateurs-0-unit" value="' + "u" * 51 + '" maxlength="50"' in page
+    assert '<p id="error_1_id_indicateurs-0-cibles-0-value"><strong>Saisissez un nombre.' in page
+    assert 'name="indicateurs-0-cibles-0-date" value="31/12/2028" placeholder="jj/mm/aaaa"' in page
+    assert not sheet.indicators.exists()

@@ -2,10 +2,14 @@
 axes, objectives, parties and communes, so a posted id from elsewhere is a field error."""
 
 import re
+from functools import cache, cached_property
+from html import escape
 
 from django import forms
+from django.utils.safestring import mark_safe
 
 from actionplan.editing import concerned_communes, possible_funders
+from actionplan.forms.followup import PlainField, _attributes
 from actionplan.models import ActionSheet, Axis, Funding, Indicator, IndicatorTarget, Objective
 from conventions.models import Theme
 from ctg.forms import DateInput
@@ -14,6 +18,55 @@ from partners.search import describe
 
 def _rows(count):
     return forms.Textarea(attrs={"rows": count})
+
+
+class WholeField(PlainField):
+    """PlainField, whose text areas and text inputs also carry every attribute of their
+    widget, as crispy-forms writes them: required, maxlength, inputmode, a date's
+    pattern and placeholder... Lists are PlainField's: no ``required``, so only for
+    optional lists or those of a formset's forms (which never write it)."""
+
+    def __init__(self, bound):
+        self.attrs = bound.build_widget_attrs(bound.field.widget.attrs)
+        super().__init__(bound)
+
+    def _control(self, widget, value):
+        textarea = isinstance(widget, forms.Textarea)
+        if not textarea and getattr(widget, "input_type", None) != "text":
+            return super()._control(widget, value)
+        attrs = {"name": self.name} if textarea else {"type": "text", "name": self.name}
+        if not textarea:
+            attrs["value"] = value
+        attrs.update(self.attrs)
+        attrs["class"] = " ".join(
+            part
+            for part in (
+                type(widget).__name__.lower(),
+                attrs.get("class"),
+                "form-control",
+                "is-invalid" if self.errors else None,
+            )
+            if part
+        )
+        attrs["aria-describedby"] = self.describedby or None
+        attrs["aria-invalid"] = "true" if self.errors else None
+        attrs["id"] = self.id
+        written = _attributes(attrs.items())
+        if textarea:
+            return mark_safe(f"<textarea{written}>\n{escape(value or '')}</textarea>")
+        return mark_safe(f"<input{written}>")
+
+
+class PlainFields:
+    """``form.plain.<name>``: the fields the sheet pages write with WholeField (same
+    markup as crispy-forms at a fraction of the cost of its templates, which were most
+    of these pages' time). Read in the template, once the form is validated."""
+
+    plain_names = ()
+
+    @cached_property
+    def plain(self):
+        return {name: WholeField(self[name]) for name in self.plain_names}
 
 
 class FrenchDecimalField(forms.DecimalField):
@@ -45,7 +98,23 @@ class ObjectiveForm(forms.ModelForm):
         widgets = {"title": forms.TextInput, "description": _rows(3)}
 
 
-class ActionSheetForm(forms.ModelForm):
+class ActionSheetForm(PlainFields, forms.ModelForm):
+    plain_names = (
+        "objective",
+        "title",
+        "initial_diagnostic",
+        "target_public",
+        "operational_objectives",
+        "implementation",
+        "expected_results",
+        "deadline",
+        "pilot_party",
+        "pilot_services",
+        "other_partners",
+        "human_means",
+        "territory",
+    )
+
     class Meta:
         model = ActionSheet
         fields = [
@@ -114,7 +183,9 @@ class ActionSheetForm(forms.ModelForm):
         fields["communes"].queryset = concerned_communes(convention)
 
 
-class FundingForm(forms.ModelForm):
+class FundingForm(PlainFields, forms.ModelForm):
+    plain_names = ("funder_name", "amount", "human_means", "comment")
+
     class Meta:
         model = Funding
         fields = ["funder", "funder_name", "amount", "human_means", "comment"]
@@ -125,11 +196,13 @@ class FundingForm(forms.ModelForm):
             "funder_name": "Si le financeur n'est pas dans la liste.",
         }
 
-    def __init__(self, *args, funders, **kwargs):
+    def __init__(self, *args, funders, funder_choices, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["funder"]
         field.queryset = funders
-        field.label_from_instance = describe
+        # The list is read once for all the rows (funder_choices), not once a row.
+        empty = [] if field.empty_label is None else [("", field.empty_label)]
+        field.choices = lambda: [*empty, *funder_choices()]
         # The parties and the département's partners: searched in the page by the picker.
         field.widget.attrs["data-picker"] = ""
 
@@ -145,7 +218,11 @@ class FundingForm(forms.ModelForm):
 
 class BaseFundingFormSet(forms.BaseInlineFormSet):
     def __init__(self, *args, convention, **kwargs):
-        kwargs.setdefault("form_kwargs", {})["funders"] = possible_funders(convention)
+        funders = possible_funders(convention)
+        kwargs.setdefault("form_kwargs", {}).update(
+            funders=funders,
+            funder_choices=cache(lambda: [(funder.pk, describe(funder)) for funder in funders]),
+        )
         super().__init__(*args, **kwargs)
 
 
@@ -166,7 +243,9 @@ FundingFormSet = forms.inlineformset_factory(
 )
 
 
-class IndicatorTargetForm(forms.ModelForm):
+class IndicatorTargetForm(PlainFields, forms.ModelForm):
+    plain_names = ("value", "text", "date")
+
     class Meta:
         model = IndicatorTarget
         fields = ["value", "text", "date"]
@@ -186,7 +265,18 @@ IndicatorTargetFormSet = forms.inlineformset_factory(
 )
 
 
-class IndicatorForm(forms.ModelForm):
+class IndicatorForm(PlainFields, forms.ModelForm):
+    plain_names = (
+        "label",
+        "kind",
+        "unit",
+        "periodicity",
+        "source",
+        "baseline_value",
+        "baseline_text",
+        "baseline_date",
+    )
+
     class Meta:
         model = Indicator
         fields = [
