@@ -733,3 +733,34 @@ def test_indicator_fields_keep_their_attributes_and_errors(client, convention, a
     assert '<p id="error_1_id_indicateurs-0-cibles-0-value"><strong>Saisissez un nombre.' in page
     assert 'name="indicateurs-0-cibles-0-date" value="31/12/2028" placeholder="jj/mm/aaaa"' in page
     assert not sheet.indicators.exists()
+
+
+def test_indicators_page_keeps_its_queries_with_more_indicators(
+    client, convention, adviser, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    sheet = ActionSheetFactory(axis=AxisFactory(convention=convention))
+
+    def add_indicator(label):
+        indicator = IndicatorFactory(action_sheet=sheet, label=label)
+        for year in (2027, 2028):
+            IndicatorTarget.objects.create(
+                indicator=indicator, value=Decimal(year - 2000), date=datetime.date(year, 12, 31)
+            )
+
+    add_indicator("Indicateur 1")
+    page = url("sheet_indicators", convention, sheet.pk)
+    client.get(page)
+    with CaptureQueriesContext(connection) as with_one:
+        client.get(page)
+    for number in range(2, 6):
+        add_indicator(f"Indicateur {number}")
+    with django_assert_max_num_queries(len(with_one)):
+        response = client.get(page)
+    assert (
+        response.content.decode().count('value="2028-12-31"')
+        + response.content.decode().count('value="31/12/2028"')
+        == 5
+    )

@@ -2,6 +2,7 @@
 axes, objectives, parties and communes, so a posted id from elsewhere is a field error."""
 
 import re
+from collections import defaultdict
 from functools import cache, cached_property
 from html import escape
 
@@ -253,10 +254,25 @@ class IndicatorTargetForm(PlainFields, forms.ModelForm):
         field_classes = {"value": FrenchDecimalField}
 
 
+class BaseIndicatorTargetFormSet(forms.BaseInlineFormSet):
+    """Targets of one indicator. The indicators' formset hands each one its targets, read
+    for all indicators of the sheet at once, instead of one query per indicator."""
+
+    def __init__(self, *args, targets=None, **kwargs):
+        self.given_targets = targets
+        super().__init__(*args, **kwargs)
+
+    def get_queryset(self):
+        if self.given_targets is None:
+            return super().get_queryset()
+        return self.given_targets
+
+
 IndicatorTargetFormSet = forms.inlineformset_factory(
     Indicator,
     IndicatorTarget,
     form=IndicatorTargetForm,
+    formset=BaseIndicatorTargetFormSet,
     extra=1,
     can_delete=True,
     max_num=MAX_ROWS,
@@ -315,8 +331,18 @@ class BaseIndicatorFormSet(forms.BaseInlineFormSet):
             self.data if self.is_bound else None,
             instance=form.instance,
             prefix=f"{form.prefix}-cibles",
+            targets=self._targets().get(form.instance.pk, []) if form.instance.pk else None,
         )
         return form
+
+    def _targets(self):
+        """The sheet's targets by indicator, in their order, read once for the page."""
+        if not hasattr(self, "_targets_by_indicator"):
+            self._targets_by_indicator = defaultdict(list)
+            targets = IndicatorTarget.objects.filter(indicator__action_sheet=self.instance)
+            for target in targets.order_by("indicator", "date", "pk"):
+                self._targets_by_indicator[target.indicator_id].append(target)
+        return self._targets_by_indicator
 
     def is_valid(self):
         if not self.is_bound:
