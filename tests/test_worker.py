@@ -58,16 +58,15 @@ def services():
         pytest.skip(f"needs Redis at {REDIS_URL}: {error}")
 
 
-@pytest.fixture
-def worker(services, tmp_path):
-    """A worker consuming a queue of its own, so that no other run can steal its tasks."""
-    queue = f"ctg-test-{uuid.uuid4().hex[:12]}"
-    log = tmp_path / "worker.log"
+def start_worker(queue, log, **environment):
+    """A worker consuming `queue` only, so that no other run can steal its tasks; its
+    output in `log`. `environment` adds settings of the worker's own."""
     env = {
         **os.environ,
         "DATABASE_URL": worker_database_url(),
         "CELERY_BROKER_URL": REDIS_URL,
         "CELERY_RESULT_BACKEND": REDIS_URL,
+        **environment,
     }
     command = [
         str(Path(sys.executable).with_name("celery")),
@@ -94,16 +93,26 @@ def worker(services, tmp_path):
         )
     process.queue = queue
     process.log = log
+    return process
+
+
+def stop_worker(process):
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)  # warm shutdown
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture
+def worker(services, tmp_path):
+    process = start_worker(f"ctg-test-{uuid.uuid4().hex[:12]}", tmp_path / "worker.log")
     try:
         yield process
     finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)  # warm shutdown
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        stop_worker(process)
 
 
 @pytest.fixture

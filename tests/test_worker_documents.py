@@ -7,12 +7,7 @@ that skip).
 """
 
 import hashlib
-import os
-import signal
-import subprocess
-import sys
 import uuid
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -21,7 +16,13 @@ from conventions.documents import service
 from conventions.models import Document, DocumentKind, DocumentState, PartyRole
 from conventions.tasks import render_document_task
 from tests.factories import ArticleFactory, ConventionFactory, PartyFactory, RepresentativeFactory
-from tests.test_worker import REDIS_URL, broker_app, services, wait_for, worker_database_url
+from tests.test_worker import (  # noqa: F401
+    broker_app,
+    services,
+    start_worker,
+    stop_worker,
+    wait_for,
+)
 
 pytestmark = [
     pytest.mark.worker,
@@ -34,37 +35,15 @@ __all__ = ["broker_app", "services"]
 
 @pytest.fixture
 def document_worker(services, tmp_path):
-    queue = f"ctg-test-{uuid.uuid4().hex[:12]}"
-    log = tmp_path / "worker.log"
-    env = {
-        **os.environ,
-        "DATABASE_URL": worker_database_url(),
-        "CELERY_BROKER_URL": REDIS_URL,
-        "CELERY_RESULT_BACKEND": REDIS_URL,
-        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-    }
-    command = [
-        str(Path(sys.executable).with_name("celery")),
-        "-A", "ctg", "worker", "--pool=solo", "--concurrency=1",
-        f"--queues={queue}", f"--hostname={queue}@%h",
-        "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel=INFO",
-    ]  # fmt: skip
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            command, cwd=settings.BASE_DIR, env=env, stdout=output, stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )  # fmt: skip
-    process.queue, process.log = queue, log
+    process = start_worker(
+        f"ctg-test-{uuid.uuid4().hex[:12]}",
+        tmp_path / "worker.log",
+        MEDIA_ROOT=str(settings.MEDIA_ROOT),
+    )
     try:
         yield process
     finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        stop_worker(process)
 
 
 def test_worker_renders_and_stores_the_convention_pdf(document_worker, broker_app):

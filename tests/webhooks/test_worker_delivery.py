@@ -8,24 +8,23 @@ PostgreSQL or Redis (CI, with CI_REQUIRE_SERVICES=1, fails on that skip).
 """
 
 import datetime
-import os
-import signal
-import subprocess
-import sys
 import time
 import uuid
-from pathlib import Path
 
 import pytest
 from celery import Celery
 from celery.contrib.testing.app import setup_default_app
-from django.conf import settings
 from django.utils import timezone
 
 from conventions import lifecycle
 from conventions.models import PartyRole
 from tests.factories import ArticleFactory, ConventionFactory, PartyFactory, RepresentativeFactory
-from tests.test_worker import REDIS_URL, services, worker_database_url  # noqa: F401
+from tests.test_worker import (  # noqa: F401
+    REDIS_URL,
+    services,
+    start_worker,
+    stop_worker,
+)
 from tests.webhooks.factories import EndpointFactory
 from tests.webhooks.receiver import Receiver
 from tests.webhooks.test_signing import documented_verify
@@ -41,59 +40,19 @@ pytestmark = [
 TIMEOUT = 60
 
 
-def start_worker(queue, log):
-    env = {
-        **os.environ,
-        "DATABASE_URL": worker_database_url(),
-        "CELERY_BROKER_URL": REDIS_URL,
-        "WEBHOOK_RETRY_DELAYS": "1",
-        "WEBHOOK_MAX_ATTEMPTS": "5",
-    }
-    command = [
-        str(Path(sys.executable).with_name("celery")),
-        "-A",
-        "ctg",
-        "worker",
-        "--pool=solo",
-        f"--queues={queue}",
-        f"--hostname={queue}@%h",
-        "--without-gossip",
-        "--without-mingle",
-        "--without-heartbeat",
-        "--loglevel=INFO",
-    ]
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            command,
-            cwd=settings.BASE_DIR,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    process.queue = queue
-    process.log = log
-    return process
-
-
-def stop(process):
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+def webhook_worker(queue, log):
+    """A worker retrying after one second instead of minutes."""
+    return start_worker(queue, log, WEBHOOK_RETRY_DELAYS="1", WEBHOOK_MAX_ATTEMPTS="5")
 
 
 @pytest.fixture
 def worker(services, tmp_path):  # noqa: F811
     """A worker on a queue of its own, retrying after one second instead of minutes."""
-    process = start_worker(f"ctg-test-webhooks-{uuid.uuid4().hex[:12]}", tmp_path / "worker.log")
+    process = webhook_worker(f"ctg-test-webhooks-{uuid.uuid4().hex[:12]}", tmp_path / "worker.log")
     try:
         yield process
     finally:
-        stop(process)
+        stop_worker(process)
 
 
 @pytest.fixture
@@ -197,13 +156,13 @@ def test_a_worker_killed_during_the_post_loses_nothing(worker, broker_app, tmp_p
         assert delivery.due_deliveries(now=later) == [sent.pk]
 
         slow.delay = 0
-        second = start_worker(worker.queue, tmp_path / "second.log")
+        second = webhook_worker(worker.queue, tmp_path / "second.log")
         try:
             # What the sweep does once the delivery is overdue.
             tasks.deliver.delay(str(sent.pk))
             wait_until_settled(second, [sent.pk])
         finally:
-            stop(second)
+            stop_worker(second)
 
     sent.refresh_from_db()
     assert (sent.state, sent.attempts) == ("delivered", 1)
