@@ -8,30 +8,8 @@ import re
 from dataclasses import dataclass
 
 from conventions.deliberation_reader.numbers import NUMBER_WORDS, count_value
+from conventions.importing.text import MONTHS
 
-MONTHS = {
-    "janvier": 1,
-    "janv": 1,
-    "fevrier": 2,
-    "fevr": 2,
-    "fev": 2,
-    "mars": 3,
-    "avril": 4,
-    "avr": 4,
-    "mai": 5,
-    "juin": 6,
-    "juillet": 7,
-    "juil": 7,
-    "aout": 8,
-    "septembre": 9,
-    "sept": 9,
-    "octobre": 10,
-    "oct": 10,
-    "novembre": 11,
-    "nov": 11,
-    "decembre": 12,
-    "dec": 12,
-}
 _MONTH = "(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + ")"
 _DAY = rf"(?:1er|premier|\d{{1,2}}|{NUMBER_WORDS})"
 _YEAR = rf"(?:\d{{4}}|{NUMBER_WORDS})"
