@@ -419,14 +419,23 @@ def _write_table(sheet, table):
 # -- CSV -----------------------------------------------------------------------
 
 
-def write_csv(convention, table_name, stream):
-    """One table as CSV for French spreadsheets: semicolons, decimal commas, UTF-8 with BOM."""
-    table = tables(convention)[table_name]
-    stream.write("\ufeff")
-    writer = csv.writer(stream, delimiter=";", lineterminator="\r\n")
-    writer.writerow([column.header for column in table.columns])
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def csv_lines(table):
+    """The table as CSV lines for French spreadsheets (semicolons, decimal commas, UTF-8
+    with BOM, formulas neutralised), one at a time: its rows may be a generator."""
+    writer = csv.writer(_Echo(), delimiter=";", lineterminator="\r\n")
+    yield "\ufeff" + writer.writerow([column.header for column in table.columns])
     for row in table.rows:
-        writer.writerow([_csv_value(value) for value in row])
+        yield writer.writerow([_csv_value(value) for value in row])
+
+
+def write_csv(convention, table_name, stream):
+    """One table of the tracking table as CSV (csv_lines)."""
+    stream.writelines(csv_lines(tables(convention)[table_name]))
 
 
 def csv_text(convention, table_name):

@@ -23,7 +23,6 @@ indicator rows) is streamed rather than built in memory: CSV through a streaming
 response, Excel with openpyxl's write-only mode.
 """
 
-import csv
 from collections import defaultdict
 from itertools import islice
 
@@ -42,8 +41,8 @@ from actionplan.export import (
     Column,
     Table,
     _cell,
-    _csv_value,
     _style,
+    csv_lines,
 )
 from actionplan.followup import current_quarter, quarter_bounds, quarter_label
 from actionplan.models import (
@@ -444,20 +443,6 @@ def workbook(table, about, stream):
     book.properties.creator = "CTG"
     book.save(stream)
     return count
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def csv_lines(table):
-    """The table as CSV lines for French spreadsheets (semicolons, decimal commas, UTF-8
-    with BOM, formulas neutralised), as actionplan/export.py writes them, one at a time."""
-    writer = csv.writer(_Echo(), delimiter=";", lineterminator="\r\n")
-    yield "\ufeff" + writer.writerow([column.header for column in table.columns])
-    for row in table.rows:
-        yield writer.writerow([_csv_value(value) for value in row])
 
 
 def write_csv(table, stream, chunk_lines=2000):
