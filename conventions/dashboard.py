@@ -122,8 +122,14 @@ def attention(user, today):
     ending_soon = visible.in_force(today).filter(end_date__lte=soon).order_by("end_date", "title")
     data = {
         "status_counts": status_counts(visible, today),
-        "missing_deliberations": list(parties_missing_deliberation(visible)),
-        "in_signing": list(conventions_in_signing(visible)),
+        # Only what the page shows: the lists are pickled into the cache and read back
+        # at every request (nationally, whole rows weighed 1.8 MB).
+        "missing_deliberations": list(
+            parties_missing_deliberation(visible).only(
+                "convention__title", "organisation__name", "position"
+            )
+        ),
+        "in_signing": list(conventions_in_signing(visible).only("pk", "title")),
         "late_follow_ups": list(late_follow_ups(visible, today)),
         "ending_soon": list(ending_soon.only("pk", "title", "end_date")),
         "next_meetings": list(

@@ -54,7 +54,11 @@ def test_adviser_sees_missing_deliberations_and_pending_signatures(client):
     lifecycle.start_signing(signing)
     client.force_login(adviser)
     page = client.get(reverse("conventions:home")).content.decode()
-    assert "CTG du Val d&#x27;Argent</a> : 2 parties" in page
+    names = ", ".join(
+        party.organisation.name
+        for party in waiting.parties.filter(requires_deliberation=True).order_by("position")
+    )
+    assert f"CTG du Val d'Argent</a> : 2 parties ({names})" in page.replace("&#x27;", "'")
     assert "CTG de la Vallée</a> : 0 signature sur 2" in page
 
 
