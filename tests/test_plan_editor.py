@@ -715,6 +715,22 @@ def test_sheet_fields_keep_their_attributes_and_errors(client, convention, advis
     assert not ActionSheet.objects.exists()
 
 
+def test_sheet_lists_and_boxes_keep_their_markup_and_errors(client, convention, adviser, themes):
+    axis = AxisFactory(convention=convention)
+    stranger = OrganisationFactory(name="Colmar")
+    data = sheet_data(axis, communes=[stranger.pk], themes=[themes[1].pk])
+    page = client.post(url("sheet_create", convention), data).content.decode()
+    assert '<select name="axis" required class="select form-select" id="id_axis">' in page
+    assert '<fieldset aria-describedby="id_communes_error id_communes_helptext">' in page
+    assert 'class="form-check-input is-invalid" aria-invalid="true" name="communes"' in page
+    assert '<div id="id_communes_error" class="invalid-feedback d-block">' in page
+    assert f'name="themes" value="{themes[0].pk}" id="id_themes_0">' in page
+    assert f'name="themes" value="{themes[1].pk}" id="id_themes_1" checked>' in page
+    assert 'name="deadline_whole_period" checked class="checkboxinput form-check-input"' in page
+    assert '<select name="financements-0-funder" data-picker aria-describedby=' in page
+    assert not ActionSheet.objects.exists()
+
+
 def test_indicator_fields_keep_their_attributes_and_errors(client, convention, adviser):
     sheet = ActionSheetFactory(axis=AxisFactory(convention=convention))
     data = (

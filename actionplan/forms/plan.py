@@ -7,6 +7,7 @@ from functools import cache, cached_property
 from html import escape
 
 from django import forms
+from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
 from actionplan.editing import concerned_communes, possible_funders
@@ -22,40 +23,125 @@ def _rows(count):
 
 
 class WholeField(PlainField):
-    """PlainField, whose text areas and text inputs also carry every attribute of their
-    widget, as crispy-forms writes them: required, maxlength, inputmode, a date's
-    pattern and placeholder... Lists are PlainField's: no ``required``, so only for
-    optional lists or those of a formset's forms (which never write it)."""
+    """PlainField, whose controls also carry every attribute of their widget, as
+    crispy-forms writes them: required, maxlength, inputmode, a date's pattern and
+    placeholder, a select's data-picker... and which writes checkboxes too: one (a
+    fieldset's ``DELETE``, "sur la durée de la CTG") or a list of them (themes, parties,
+    communes), in crispy-forms' Bootstrap 5 markup."""
 
     def __init__(self, bound):
-        self.attrs = bound.build_widget_attrs(bound.field.widget.attrs)
+        widget = bound.field.widget
+        self.attrs = bound.build_widget_attrs(widget.attrs)
+        self.checked = (
+            widget.check_test(bound.value()) if isinstance(widget, forms.CheckboxInput) else None
+        )
+        self.boxes = isinstance(widget, forms.CheckboxSelectMultiple)
         super().__init__(bound)
 
+    def __str__(self):
+        if self.checked is not None:
+            return self._checkbox()
+        if self.boxes:
+            return self._checkboxes()
+        return super().__str__()
+
     def _control(self, widget, value):
+        if self.boxes:
+            return self._choices(widget, value)
+        if isinstance(widget, forms.CheckboxInput):
+            return self._input(
+                {"type": "checkbox", "name": self.name, "checked": self.checked},
+                "checkboxinput form-check-input",
+            )
+        if isinstance(widget, forms.Select):
+            chosen = set(value)
+            options = "".join(
+                f'<option value="{escape(str(key))}"'
+                f"{' selected' if str(key) in chosen else ''}>{escape(str(label))}</option>"
+                for key, label in widget.choices
+            )
+            head = self._attrs({"name": self.name}, "select form-select")
+            return mark_safe(f"<select{head}>{options}</select>")
         textarea = isinstance(widget, forms.Textarea)
         if not textarea and getattr(widget, "input_type", None) != "text":
             return super()._control(widget, value)
-        attrs = {"name": self.name} if textarea else {"type": "text", "name": self.name}
-        if not textarea:
-            attrs["value"] = value
-        attrs.update(self.attrs)
+        if textarea:
+            head = self._attrs({"name": self.name}, "textarea form-control")
+            return mark_safe(f"<textarea{head}>\n{escape(value or '')}</textarea>")
+        return self._input(
+            {"type": "text", "name": self.name, "value": value},
+            f"{type(widget).__name__.lower()} form-control",
+        )
+
+    def _attrs(self, first, kind):
+        """The control's attributes, written: ``first``, the widget's own, its classes
+        (``kind``, the widget's, is-invalid), what describes it and its id."""
+        # A bare attribute (data-picker) is written bare.
+        attrs = first | {name: True if value == "" else value for name, value in self.attrs.items()}
         attrs["class"] = " ".join(
             part
-            for part in (
-                type(widget).__name__.lower(),
-                attrs.get("class"),
-                "form-control",
-                "is-invalid" if self.errors else None,
-            )
+            for part in (kind, self.attrs.get("class"), "is-invalid" if self.errors else None)
             if part
         )
         attrs["aria-describedby"] = self.describedby or None
         attrs["aria-invalid"] = "true" if self.errors else None
         attrs["id"] = self.id
-        written = _attributes(attrs.items())
-        if textarea:
-            return mark_safe(f"<textarea{written}>\n{escape(value or '')}</textarea>")
-        return mark_safe(f"<input{written}>")
+        return _attributes(attrs.items())
+
+    def _input(self, first, kind):
+        return mark_safe(f"<input{self._attrs(first, kind)}>")
+
+    def _choices(self, widget, value):
+        chosen = set(value)
+        invalid = ' is-invalid" aria-invalid="true' if self.errors else ""
+        name = escape(self.name)
+        boxes = []
+        for index, (key, label) in enumerate(widget.choices):
+            key = str(key)
+            box_id = f"{self.id}_{index}"
+            checked = " checked" if key in chosen else ""
+            boxes.append(
+                f'<div class="form-check"><input type="checkbox" class="form-check-input'
+                f'{invalid}" name="{name}" value="{escape(key)}" id="{box_id}"{checked}>\n'
+                f'<label for="{box_id}" class="form-check-label">{escape(str(label))}</label>'
+                "</div>"
+            )
+        return "\n".join(boxes)
+
+    def _feedback(self, extra=""):
+        """The field's errors and help, under it."""
+        parts = []
+        if self.errors:
+            parts.append(f'<div id="{self.id}_error" class="invalid-feedback{extra}">')
+            parts.extend(
+                f'<p id="error_{number}_{self.id}"><strong>{conditional_escape(error)}</strong></p>'
+                for number, error in enumerate(self.errors, start=1)
+            )
+            parts.append("</div>")
+        if self.help_text:
+            parts.append(
+                f'<div id="{self.id}_helptext" class="form-text">'
+                f"{conditional_escape(self.help_text)}</div>"
+            )
+        return "".join(parts)
+
+    def _checkbox(self):
+        return mark_safe(
+            f'<div class="mb-3"><div id="div_{self.id}" class="form-check">{self.control}\n'
+            f'<label for="{self.id}" class="form-check-label">{conditional_escape(self.label)}'
+            f"</label>{self._feedback()}</div></div>"
+        )
+
+    def _checkboxes(self):
+        described = _attributes([("aria-describedby", self.describedby or None)])
+        required = " requiredField" if self.required else ""
+        asterisk = '<span class="asteriskField">*</span>' if self.required else ""
+        return mark_safe(
+            f'<div id="div_{self.id}" class="mb-3"><fieldset{described}>'
+            f'<legend class="form-label fs-6{required}">{conditional_escape(self.label)}'
+            f"{asterisk}</legend>\n<div>{self.control}</div>{self._feedback(' d-block')}"
+            "</fieldset></div>"
+        )
 
 
 class PlainFields:
@@ -101,6 +187,7 @@ class ObjectiveForm(forms.ModelForm):
 
 class ActionSheetForm(PlainFields, forms.ModelForm):
     plain_names = (
+        "axis",
         "objective",
         "title",
         "initial_diagnostic",
@@ -114,6 +201,10 @@ class ActionSheetForm(PlainFields, forms.ModelForm):
         "other_partners",
         "human_means",
         "territory",
+        "themes",
+        "deadline_whole_period",
+        "partner_parties",
+        "communes",
     )
 
     class Meta:
@@ -185,7 +276,7 @@ class ActionSheetForm(PlainFields, forms.ModelForm):
 
 
 class FundingForm(PlainFields, forms.ModelForm):
-    plain_names = ("funder_name", "amount", "human_means", "comment")
+    plain_names = ("funder", "funder_name", "amount", "human_means", "comment", "DELETE")
 
     class Meta:
         model = Funding
