@@ -187,6 +187,10 @@ def test_a_review_looks_at_whole_quarters_and_single_entries(client, pma, meetin
     # The single entry is ticked, and only it among the entries offered one by one.
     ticked = re.findall(r'name="follow_ups" value="(\d+)"[^>]*checked', response.content.decode())
     assert ticked == [str(single.pk)]
+    quarters = re.findall(
+        r'name="quarters" value="([\d-]+)"[^>]*checked', response.content.decode()
+    )
+    assert quarters == ["2025-3", "2025-4"]
 
     login(client, "lecteur.valentigney")
     page = client.get(url("review", pma, review.pk)).content.decode()

@@ -336,7 +336,7 @@ FundingFormSet = forms.inlineformset_factory(
 
 
 class IndicatorTargetForm(PlainFields, forms.ModelForm):
-    plain_names = ("value", "text", "date")
+    plain_names = ("value", "text", "date", "DELETE")
 
     class Meta:
         model = IndicatorTarget
@@ -382,6 +382,7 @@ class IndicatorForm(PlainFields, forms.ModelForm):
         "baseline_value",
         "baseline_text",
         "baseline_date",
+        "DELETE",
     )
 
     class Meta:

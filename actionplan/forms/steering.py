@@ -6,6 +6,7 @@ from django import forms
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from actionplan.forms.plan import PlainFields
 from actionplan.models import FollowUp, FollowUpStatus, Meeting, Review
 from conventions.validators import validate_pdf
 from ctg.forms import DateInput
@@ -86,8 +87,10 @@ def _quarter_key(follow_up):
 RECENT_QUARTERS = 4
 
 
-class ReviewForm(forms.ModelForm):
+class ReviewForm(PlainFields, forms.ModelForm):
     """A review and the follow-up it looked at: whole quarters, or single entries."""
+
+    plain_names = ("kind", "date", "meeting", "summary", "leads_to_amendment", "quarters")
 
     quarters = forms.MultipleChoiceField(
         label="Trimestres examinés (toutes les actions)",
