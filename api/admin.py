@@ -5,10 +5,11 @@ from django.contrib import admin, messages
 from django.utils import timezone
 
 from api.models import ApiToken
+from partners.admin import PlainMarkupMixin
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(PlainMarkupMixin, admin.ModelAdmin):
     list_display = [
         "name",
         "user",

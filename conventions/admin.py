@@ -35,6 +35,7 @@ from partners.admin import (
     HistoryAdmin,
     LabelledFieldsMixin,
     LabelledTabularInline,
+    PlainMarkupMixin,
 )
 
 SMALL_TEXTAREA = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 40})}}
@@ -476,7 +477,7 @@ class ConventionImportAdmin(HistoryAdmin):
 
 
 @admin.register(CafExport)
-class CafExportAdmin(admin.ModelAdmin):
+class CafExportAdmin(PlainMarkupMixin, admin.ModelAdmin):
     """Caf-wide exports written in the background: shown to follow the queue, never
     changed here (the sweep deletes them after CAF_EXPORT_KEEP_DAYS days)."""
 

@@ -10,7 +10,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils.html import format_html
 
-from partners.admin import EstimatedCountPaginator, HistoryAdmin
+from partners.admin import EstimatedCountPaginator, HistoryAdmin, PlainMarkupMixin
 
 from . import delivery as delivery_service
 from .events import send_test_event
@@ -130,7 +130,7 @@ class EventAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class DeliveryAdmin(ReadOnlyMixin, PlainMarkupMixin, admin.ModelAdmin):
     list_display = [
         "created_at",
         "event_type",
