@@ -22,6 +22,8 @@ from simple_history.models import HistoricalRecords
 
 from partners.models import Organisation, OrganisationKind
 
+from .party import Party
+
 
 class ConventionState(models.TextChoices):
     DRAFT = "draft", "En préparation"
@@ -61,7 +63,12 @@ class ConventionQuerySet(models.QuerySet):
             return self.none()
         if user.is_adviser:
             return self.filter(caf_id=user.organisation_id)
-        return self.filter(parties__organisation_id=user.organisation_id).distinct()
+        # EXISTS rather than a join on the parties made unique by DISTINCT: PostgreSQL took
+        # 10 ms to plan that for the convention page (DISTINCT over every column it reads).
+        party = Party.objects.filter(
+            convention=models.OuterRef("pk"), organisation_id=user.organisation_id
+        )
+        return self.filter(models.Exists(party))
 
     def in_force(self, on=None):
         on = on or datetime.date.today()
