@@ -25,6 +25,7 @@ sheet's communes, piloted by it, or concerning the whole territory (no commune l
 
 import datetime
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from actionplan.models import ActionSheet
 from partners.models import Equipment, Organisation, OrganisationKind
@@ -117,47 +118,52 @@ class CommuneFacts:
 class TerritoryFacts:
     communes: list = field(default_factory=list)
 
-    @property
+    # Computed once: the convention page reads them several times (the section's menu
+    # entry counts the warnings, the section lists them).
+    @cached_property
     def population_years(self):
         return sorted(
             {c.commune.population_year for c in self.communes if c.commune.population_year}
         )
 
-    @property
+    @cached_property
     def above_planning(self):
         """Communes over 3,500 inhabitants, the largest first."""
         return [c for c in self.communes if c.tier in (1, 2)]
 
-    @property
+    @cached_property
     def small(self):
         return [c for c in self.communes if c.tier == 0]
 
-    @property
+    @cached_property
     def unknown(self):
         return [c for c in self.communes if c.tier is None]
 
-    @property
+    @cached_property
     def warnings(self):
         return [warning for commune in self.communes for warning in commune.warnings]
 
 
-def territory_facts(convention):
+def territory_facts(convention, organisations=None):
     """Each commune of the territory with its authority, RPE and early-childhood actions.
 
-    Five queries whatever the size of the territory.
+    ``organisations``: those of the convention's parties when the caller has loaded them,
+    each with its EPCI (``select_related("organisation__epci")``). Four queries whatever
+    the size of the territory, three with the organisations given.
     """
-    authorities = list(
-        Organisation.objects.filter(
-            parties__convention=convention,
-            kind__in=[OrganisationKind.COMMUNE, OrganisationKind.EPCI],
+    kinds = (OrganisationKind.COMMUNE, OrganisationKind.EPCI)
+    if organisations is None:
+        organisations = Organisation.objects.filter(
+            parties__convention=convention, kind__in=kinds
         ).select_related("epci")
-    )
-    epci_ids = [o.pk for o in authorities if o.kind == OrganisationKind.EPCI]
+    authorities = [o for o in organisations if o.kind in kinds]
+    epcis = {o.pk: o for o in authorities if o.kind == OrganisationKind.EPCI}
     communes = {o.pk: o for o in authorities if o.kind == OrganisationKind.COMMUNE}
-    if epci_ids:
+    if epcis:
+        # Their EPCI is one of those above: not read again for each.
         for commune in Organisation.objects.filter(
-            kind=OrganisationKind.COMMUNE, epci_id__in=epci_ids
-        ).select_related("epci"):
+            kind=OrganisationKind.COMMUNE, epci_id__in=list(epcis)
+        ):
             communes.setdefault(commune.pk, commune)
     if not communes:
         return TerritoryFacts()
@@ -167,17 +173,22 @@ def territory_facts(convention):
             organisation_id__in=supporters, equipment_type__code=RPE_CODE, is_active=True
         ).values_list("organisation_id", flat=True)
     )
-    sheets = ActionSheet.objects.filter(
-        convention=convention, themes__code=EARLY_CHILDHOOD_THEME
-    ).distinct()
-    whole_territory = sheets.filter(communes=None).exists()
+    # One row per early-childhood sheet and commune it lists; a sheet listing none (the
+    # whole territory) gives one row without a commune.
+    concerned_rows = (
+        ActionSheet.objects.filter(convention=convention, themes__code=EARLY_CHILDHOOD_THEME)
+        .values_list("communes", "pilot_party__organisation_id")
+        .order_by()
+        .distinct()
+    )
+    whole_territory = False
     concerned = set()
-    if not whole_territory:
-        for commune_id, pilot_id in sheets.values_list("communes", "pilot_party__organisation_id"):
-            concerned.update(pk for pk in (commune_id, pilot_id) if pk)
+    for commune_id, pilot_id in concerned_rows:
+        whole_territory = whole_territory or commune_id is None
+        concerned.update(pk for pk in (commune_id, pilot_id) if pk)
     facts = []
     for commune in sorted(communes.values(), key=lambda c: (-(c.population or 0), c.name)):
-        epci = commune.epci
+        epci = epcis.get(commune.epci_id) or commune.epci
         holder = epci if epci is not None and epci.early_childhood_competence else commune
         facts.append(
             CommuneFacts(

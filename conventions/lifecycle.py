@@ -163,6 +163,22 @@ def parties_missing_deliberation(convention, amendment=None):
     return list(parties.exclude(pk__in=covered).select_related("organisation"))
 
 
+def parties_missing_deliberation_among(parties, deliberations, current_version):
+    """parties_missing_deliberation(convention) on rows the caller has already loaded: the
+    convention's parties in order, and its deliberations outside amendments. No query."""
+    version_id = current_version.pk if current_version is not None else None
+    covered = {
+        d.party_id
+        for d in deliberations
+        if d.is_adopted and d.version_id == version_id and d.amendment_id is None
+    }
+    return [
+        party
+        for party in parties
+        if party.is_signatory and party.requires_deliberation and party.pk not in covered
+    ]
+
+
 @transaction.atomic
 def start_signing(convention, *, user=None):
     locked = _locked(convention)

@@ -2,8 +2,10 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from conventions.models import PartyRole
+from conventions import lifecycle
+from conventions.models import ConventionVersion, Outcome, PartyRole
 from partners.models import Role
 from tests.factories import (
     ArticleFactory,
@@ -69,12 +71,85 @@ def test_detail_page_query_count_does_not_grow_with_parties(
     small = convention_with_parties(3)
     large = convention_with_parties(37)
     client.force_login(adviser_of(small))
-    with django_assert_max_num_queries(30) as small_queries:
+    with django_assert_max_num_queries(19) as small_queries:
         client.get(reverse("conventions:detail", args=[small.pk]))
     client.force_login(adviser_of(large))
     with django_assert_max_num_queries(len(small_queries.captured_queries)):
         response = client.get(reverse("conventions:detail", args=[large.pk]))
     assert response.status_code == 200
+
+
+@pytest.fixture
+def in_deliberation():
+    """A convention deliberated on since its second version: the Caf has not deliberated
+    yet, the lead authority adopted the current text, one co-signatory adopted the first
+    text only, another rejected the current one; a partner and a co-signatory that need no
+    deliberation complete it."""
+    convention = ConventionFactory(state="in_deliberation")
+    first, current = (
+        ConventionVersion.objects.create(
+            convention=convention,
+            number=number,
+            content={},
+            content_hash=str(number) * 64,
+            frozen_at=timezone.now(),
+        )
+        for number in (1, 2)
+    )
+    parties = {
+        "caf": PartyFactory(convention=convention, organisation=convention.caf, role=PartyRole.CAF),
+        "lead": PartyFactory(convention=convention, role=PartyRole.LEAD),
+        "first_text": PartyFactory(convention=convention),
+        "rejected": PartyFactory(convention=convention),
+        "partner": PartyFactory(convention=convention, role=PartyRole.PARTNER),
+        "no_vote": PartyFactory(convention=convention, requires_deliberation=False),
+    }
+    DeliberationFactory(party=parties["lead"], version=current, act_number="D-lead")
+    DeliberationFactory(party=parties["first_text"], version=first, act_number="D-first")
+    DeliberationFactory(
+        party=parties["rejected"],
+        version=current,
+        act_number="D-rejected",
+        outcome=Outcome.REJECTED,
+    )
+    return convention, parties
+
+
+def test_detail_page_lists_the_parties_missing_a_deliberation_as_the_lifecycle_does(
+    client, adviser_of, in_deliberation
+):
+    convention, parties = in_deliberation
+    client.force_login(adviser_of(convention))
+    response = client.get(reverse("conventions:detail", args=[convention.pk]))
+    missing = [party.pk for party in response.context["missing_deliberation"]]
+    assert missing == [p.pk for p in lifecycle.parties_missing_deliberation(convention)]
+    assert missing == [parties[name].pk for name in ("caf", "first_text", "rejected")]
+    page = response.content.decode()
+    assert "Délibération adoptée manquante pour 3 parties" in page
+    assert page.count("enregistrer la délibération") == 3
+    assert page.count("ancienne version") == 1
+
+
+def test_detail_page_links_the_deliberations_each_person_may_correct(client, in_deliberation):
+    convention, parties = in_deliberation
+    chargee = UserFactory(role=Role.COOPERATION, organisation=parties["rejected"].organisation)
+    client.force_login(chargee)
+    page = client.get(reverse("conventions:detail", args=[convention.pk])).content.decode()
+    rejected = parties["rejected"].deliberations.get()
+    edit = reverse(
+        "conventions:deliberation_edit", args=[convention.pk, parties["rejected"].pk, rejected.pk]
+    )
+    assert page.count("corriger la délibération") == 1
+    assert f'<a href="{edit}">D-rejected<span' in page
+    create = reverse(
+        "conventions:deliberation_create", args=[convention.pk, parties["rejected"].pk]
+    )
+    assert page.count("enregistrer la délibération") == 1
+    assert f'href="{create}"' in page
+    for party in parties.values():
+        for deliberation in party.deliberations.all():
+            detail = reverse("conventions:deliberation", args=[convention.pk, deliberation.pk])
+            assert f'<a href="{detail}">05/04/2023' in page
 
 
 def test_outsider_gets_404_on_a_guessed_id(client, adviser_of):

@@ -137,10 +137,16 @@ def test_only_an_epci_holds_the_competence_for_its_communes():
 
 def test_facts_take_a_fixed_number_of_queries(territory, django_assert_max_num_queries):
     convention, pma, _ = territory
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(4):
         territory_facts(convention)
     for _ in range(40):
         OrganisationFactory(epci=pma, department=pma.department, population=12000)
     early_childhood_sheet(convention, [])
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(4):
         assert len(territory_facts(convention).communes) == 43
+    # The convention page gives the parties' organisations it has already read.
+    organisations = [
+        p.organisation for p in convention.parties.select_related("organisation__epci")
+    ]
+    with django_assert_max_num_queries(3):
+        assert len(territory_facts(convention, organisations).communes) == 43

@@ -11,9 +11,30 @@ from conventions.early_childhood import territory_facts
 from conventions.filters import ConventionFilter
 from conventions.models import Amendment, Convention, Deliberation, Party, Signature
 from conventions.views.caf_export import caf_export_links
+from conventions.views.convention_rows import (
+    deliberation_rows,
+    party_rows,
+    row_links,
+    signature_items,
+)
 from conventions.views.deliberation import deliberations_open
 
 PAGE_SIZE = 25
+# What the convention page shows of a deliberation (convention_rows, the documents' scans):
+# the rest, its version's frozen text above all, stays in the database.
+DELIBERATION_FIELDS = [
+    "party",
+    "amendment",
+    "version__number",
+    "session_date",
+    "act_number",
+    "actes_id",
+    "outcome",
+    "votes_for",
+    "votes_against",
+    "abstentions",
+    "scan",
+]
 
 
 def convention_list(request):
@@ -50,7 +71,7 @@ def convention_list(request):
 
 def convention_detail(request, pk):
     queryset = Convention.objects.select_related(
-        "caf", "lead_authority", "template", "predecessor", "created_by", "source_import"
+        "caf", "lead_authority", "template", "predecessor", "source_import"
     ).prefetch_related("themes")
     convention = visible_convention(request.user, pk, queryset)
     if convention.is_working_copy:
@@ -61,14 +82,14 @@ def convention_detail(request, pk):
     # Related rows as plain lists (to_attr): Django's prefetch otherwise builds a queryset
     # per party and relation, a third of the page's time for a convention of 47 parties.
     parties = list(
-        convention.parties.select_related("organisation__department")
+        convention.parties.select_related("organisation__department", "organisation__epci")
         .prefetch_related(
             Prefetch("signatories", to_attr="signatory_list"),
             Prefetch(
                 "deliberations",
                 queryset=Deliberation.objects.filter(amendment=None)
                 .select_related("version")
-                .defer("version__content"),
+                .only(*DELIBERATION_FIELDS),
                 to_attr="convention_deliberations",
             ),
             Prefetch(
@@ -83,16 +104,14 @@ def convention_detail(request, pk):
     versions = list(convention.versions.defer("content").order_by("-number"))
     current_version = versions[0] if versions else None
     signatures = [s for party in parties for s in party.convention_signatures]
-    signed_pairs = {(s.party_id, s.representative_id) for s in signatures}
     expected_signatures = sum(len(p.signatory_list) for p in parties if p.is_signatory)
     deliberations = [d for party in parties for d in party.convention_deliberations]
     for deliberation in deliberations:
         deliberation.outdated = deliberation.is_outdated_against(current_version)
-    # The parties already loaded, with what naming them needs (département included).
-    by_pk = {party.pk: party for party in parties}
-    missing_deliberation = [
-        by_pk[party.pk] for party in lifecycle.parties_missing_deliberation(convention)
-    ]
+    recordable = {p.pk for p in parties if can_record_deliberation(request.user, convention, p)}
+    record = row_links("conventions:deliberation_create", convention.pk)
+    for party in parties:
+        party.record_url = record(party.pk) if party.pk in recordable else None
     equipment = convention.equipment.select_related("organisation", "equipment_type").order_by(
         "organisation__name", "equipment_type__position", "name"
     )
@@ -100,14 +119,20 @@ def convention_detail(request, pk):
         "convention": convention,
         "can_edit": can_edit(request.user, convention),
         "parties": parties,
+        "party_rows": party_rows(parties),
         "articles": convention.articles.order_by("number"),
         "equipment": equipment,
         "steering_instances": convention.steering_instances.all(),
-        "early_childhood": territory_facts(convention),
+        "early_childhood": territory_facts(
+            convention, organisations=[party.organisation for party in parties]
+        ),
         "deliberations": deliberations,
-        "missing_deliberation": missing_deliberation,
+        "deliberation_rows": deliberation_rows(convention, deliberations, recordable),
+        "missing_deliberation": lifecycle.parties_missing_deliberation_among(
+            parties, deliberations, current_version
+        ),
         "signatures": signatures,
-        "signed_pairs": signed_pairs,
+        "signature_items": signature_items(signatures),
         "expected_signatures": expected_signatures,
         "versions": versions,
         "source_import": getattr(convention, "source_import", None),
@@ -121,9 +146,7 @@ def convention_detail(request, pk):
         ),
         "deliberation_open": deliberations_open(convention),
         "timeline": timeline(convention, versions),
-        "recordable": {
-            p.pk for p in parties if can_record_deliberation(request.user, convention, p)
-        },
+        "recordable": recordable,
     }
     return render(request, "conventions/convention_detail.html", context)
 
