@@ -6,6 +6,7 @@ the CC du Val d'Argent, an anonymous visitor.
 """
 
 import datetime
+import re
 
 import pytest
 import time_machine
@@ -376,6 +377,34 @@ def test_duplicate_article_numbers_are_refused_and_nothing_saved(client, cast, t
     assert "Titre modifié" in page
     first.refresh_from_db()
     assert first.title != "Titre modifié"
+
+
+def test_articles_page_writes_each_field_in_crispy_forms_markup(client, cast, templates):
+    template = templates["own"]
+    first, second = template.articles.order_by("number")
+    TemplateArticle.objects.filter(pk=second.pk).update(has_party_blocks=True)
+    client.force_login(cast["adviser"])
+    page = client.get(reverse("conventions:template_articles", args=[template.pk])).content
+    page = page.decode()
+    assert (
+        f'<input type="hidden" name="articles-0-id" value="{first.pk}" id="id_articles-0-id">'
+        '<div id="div_id_articles-0-number" class="mb-3"><label for="id_articles-0-number" '
+        'class="form-label requiredField">Numéro<span class="asteriskField">*</span></label>\n'
+        '<input type="number" name="articles-0-number" value="1" min="1" max="999" '
+        'class="numberinput form-control" id="id_articles-0-number">\n</div>'
+    ) in page
+    assert 'maxlength="255" class="textinput form-control" id="id_articles-0-title">' in page
+    assert (
+        '<input type="checkbox" name="articles-0-has_party_blocks" '
+        'aria-describedby="id_articles-0-has_party_blocks_helptext" '
+        'class="checkboxinput form-check-input" id="id_articles-0-has_party_blocks">\n'
+    ) in page
+    assert 'name="articles-1-has_party_blocks" checked ' in page
+    assert 'name="articles-0-has_party_blocks" checked ' not in page
+    assert '<label for="id_articles-2-DELETE" class="form-check-label">Supprimer</label>' in page
+    # The new article may be left empty: no field of a formset is required to the browser.
+    assert '<input type="hidden" name="articles-2-id" id="id_articles-2-id">' in page
+    assert not re.search(r"<(input|textarea)[^>]* required[ >]", page)
 
 
 def test_article_errors_are_shown_at_the_field(client, cast, templates):

@@ -36,9 +36,12 @@ class WholeField(PlainField):
             widget.check_test(bound.value()) if isinstance(widget, forms.CheckboxInput) else None
         )
         self.boxes = isinstance(widget, forms.CheckboxSelectMultiple)
+        self.hidden = bound.is_hidden
         super().__init__(bound)
 
     def __str__(self):
+        if self.hidden:
+            return self.control
         if self.checked is not None:
             return self._checkbox()
         if self.boxes:
@@ -62,16 +65,13 @@ class WholeField(PlainField):
             )
             head = self._attrs({"name": self.name}, "select form-select")
             return mark_safe(f"<select{head}>{options}</select>")
-        textarea = isinstance(widget, forms.Textarea)
-        if not textarea and getattr(widget, "input_type", None) != "text":
-            return super()._control(widget, value)
-        if textarea:
+        if isinstance(widget, forms.Textarea):
             head = self._attrs({"name": self.name}, "textarea form-control")
             return mark_safe(f"<textarea{head}>\n{escape(value or '')}</textarea>")
-        return self._input(
-            {"type": "text", "name": self.name, "value": value},
-            f"{type(widget).__name__.lower()} form-control",
-        )
+        first = {"type": widget.input_type, "name": self.name, "value": value}
+        if self.hidden:
+            return mark_safe(f"<input{_attributes([*first.items(), ('id', self.id)])}>")
+        return self._input(first, f"{type(widget).__name__.lower()} form-control")
 
     def _attrs(self, first, kind):
         """The control's attributes, written: ``first``, the widget's own, its classes
