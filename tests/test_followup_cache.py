@@ -1,5 +1,6 @@
-"""The quarter's page keeps the answers of the actions shown without a form in the plan
-pages' cache (conventions/freshness.py): drawn once, and a change shows at once."""
+"""The quarter's page keeps its actions, drawn, and its counts in the plan pages' cache
+(conventions/freshness.py): drawn once, and a change shows at once; so does /suivi/ with
+each convention's counts of the quarter."""
 
 import datetime
 import re
@@ -7,12 +8,16 @@ from decimal import Decimal
 
 import pytest
 import time_machine
-from django.template.loader import render_to_string
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from actionplan import followup
+from actionplan import followup, overview
 from actionplan.models import FollowUp, IndicatorTarget, IndicatorValue
+from actionplan.views import followup as views
 from tests.followup_setup import TODAY, entry_data, signed_convention
+from tests.test_followup_pages import form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -49,52 +54,125 @@ def setting():
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"')
 
 
+def url(setting):
+    return reverse("actionplan:followup", args=[setting.convention.pk, 2026, 1])
+
+
 def page(client, setting, who="cooperation"):
     """The quarter's page as this person sees it (its CSRF tokens, new each time, left out)."""
     client.force_login(setting.users[who])
-    url = reverse("actionplan:followup", args=[setting.convention.pk, 2026, 1])
-    response = client.get(url)
+    response = client.get(url(setting))
     assert response.status_code == 200
     return CSRF.sub("", response.content.decode())
 
 
-def drawn_answers(monkeypatch):
-    """The entries whose answers are drawn, request after request."""
+def drawings(monkeypatch):
+    """How many times the page's actions are drawn, request after request."""
     drawn = []
+    draw = views.draw_rows
 
-    def spy(template_name, context=None, *args, **kwargs):
-        if template_name == "actionplan/includes/followup_entry_readonly.html":
-            drawn.append(context["entry"].pk)
-        return render_to_string(template_name, context, *args, **kwargs)
+    def spy(*args, **kwargs):
+        drawn.append(len(args[3]))
+        return draw(*args, **kwargs)
 
-    monkeypatch.setattr("actionplan.views.followup.render_to_string", spy)
+    monkeypatch.setattr(views, "draw_rows", spy)
     return drawn
 
 
-def test_answers_without_a_form_are_drawn_once_then_read_from_the_cache(
-    client, setting, monkeypatch
-):
-    drawn = drawn_answers(monkeypatch)
+def test_the_actions_are_drawn_once_then_read_from_the_cache(client, setting, monkeypatch):
+    drawn = drawings(monkeypatch)
     first = page(client, setting)
     assert "Premier texte transmis." in first
     assert "Ce suivi a été transmis à la Caf" in first
-    # Action 2 keeps its form, drawn at each request.
+    # Action 2's form is kept too, with the revision it was read at.
     entry = setting.entries[(2, 2026, 1)]
     assert f'name="suivi-{entry.pk}-achievements"' in first
-    assert drawn == [setting.entries[(1, 2026, 1)].pk]
+    assert f'name="suivi-{entry.pk}-revision" value="0"' in first
+    assert drawn == [2]
     assert page(client, setting) == first
-    assert drawn == [setting.entries[(1, 2026, 1)].pk]
+    assert drawn == [2]
 
 
-def test_without_a_shared_cache_the_answers_are_drawn_each_time(
+def test_without_a_shared_cache_the_actions_are_drawn_each_time(
     client, setting, settings, monkeypatch
 ):
     settings.PLAN_CACHE = False
-    drawn = drawn_answers(monkeypatch)
+    drawn = drawings(monkeypatch)
     first = page(client, setting)
     assert "Premier texte transmis." in first
     assert page(client, setting) == first
-    assert drawn == []  # the template draws them, nothing is kept
+    assert drawn == [2, 2]
+
+
+def test_the_form_kept_carries_the_new_revision_once_saved_and_a_stale_save_is_refused(
+    client, setting
+):
+    entry = FollowUp.objects.get(pk=setting.entries[(2, 2026, 1)].pk)
+    assert f'name="suivi-{entry.pk}-revision" value="0"' in page(client, setting)
+    followup.save_entry(setting.users["adviser"], entry, 0, entry_data(progress=60))
+    assert f'name="suivi-{entry.pk}-revision" value="1"' in page(client, setting)
+    # A page loaded before that save still sends revision 0: refused, the text kept.
+    response = client.post(
+        url(setting), form_data(entry, revision=0, achievements="Texte de la collectivité.")
+    )
+    assert response.status_code == 409
+    assert "Texte de la collectivité." in response.content.decode()
+    assert FollowUp.objects.get(pk=entry.pk).progress == 60
+
+
+def test_a_person_renamed_shows_at_once(client, setting):
+    assert "par Léa Gaschy" in page(client, setting)
+    cooperation = setting.users["cooperation"]
+    cooperation.last_name = "Gaschy-Meyer"
+    cooperation.save()
+    assert "par Léa Gaschy-Meyer" in page(client, setting)
+
+
+def test_the_review_kept_for_advisers_carries_each_persons_csrf_token(setting):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(setting.users["admin"])
+    client.get(url(setting))
+    client.force_login(setting.users["adviser"])
+    shown = client.get(url(setting)).content.decode()
+    assert views.TOKEN_SLOT not in shown
+    entry = setting.entries[(1, 2026, 1)]
+    decision = reverse(
+        "actionplan:followup_decision", args=[setting.convention.pk, 2026, 1, entry.pk]
+    )
+    form = shown[shown.index(f'action="{decision}"') :]
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]*)"', form)[1]
+    revision = FollowUp.objects.get(pk=entry.pk).revision
+    response = client.post(
+        decision,
+        {
+            "csrfmiddlewaretoken": token,
+            "decision": "valider",
+            f"decision-{entry.pk}-revision": revision,
+        },
+    )
+    assert response.status_code == 302
+    assert "Ce suivi est validé" in page(client, setting, "cooperation")
+
+
+def queries_of(client, setting, who):
+    """The queries of the quarter's page, drawn (the cache just emptied), then kept."""
+    client.force_login(setting.users[who])
+    counted = []
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url(setting)).status_code == 200
+        counted.append(len(queries))
+    return counted
+
+
+@pytest.mark.parametrize("who", ["cooperation", "reader", "adviser"])
+def test_the_page_reads_as_few_queries_drawn_and_kept_whatever_its_actions(client, who):
+    small = signed_convention(sheets=1, quarters=((2026, 1),))
+    big = signed_convention(sheets=8, quarters=((2026, 1),))
+    small_drawn, small_kept = queries_of(client, small, who)
+    big_drawn, big_kept = queries_of(client, big, who)
+    assert big_drawn <= small_drawn
+    assert big_kept <= small_kept < small_drawn
 
 
 def test_an_entry_sent_back_shows_its_form_at_once(client, setting):
@@ -143,3 +221,107 @@ def test_an_outsider_gets_404_on_a_quarter_whose_answers_are_cached(client, sett
     client.force_login(setting.users["other_cooperation"])
     url = reverse("actionplan:followup", args=[setting.convention.pk, 2026, 1])
     assert client.get(url).status_code == 404
+
+
+# -- /suivi/: each convention's counts of the quarter --------------------------------------
+
+
+def suivi(client, user):
+    """The Caf's quarter (T1 2026) as this person sees it (CSRF tokens left out), and the
+    queries it made."""
+    client.force_login(user)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("actionplan:caf_followup"), {"trimestre": "2026-T1"})
+    assert response.status_code == 200
+    return CSRF.sub("", response.content.decode()), len(queries)
+
+
+def counted_conventions(monkeypatch):
+    """The conventions whose entries are counted, request after request."""
+    counted = []
+    count = overview._states_by_convention
+
+    def spy(year, quarter, convention_ids):
+        counted.append(sorted(convention_ids))
+        return count(year, quarter, convention_ids)
+
+    monkeypatch.setattr(overview, "_states_by_convention", spy)
+    return counted
+
+
+def test_the_quarters_counts_are_counted_once_then_read_from_the_cache(
+    client, setting, monkeypatch
+):
+    counted = counted_conventions(monkeypatch)
+    first = suivi(client, setting.users["adviser"])[0]
+    assert "0 validés, 1 transmis, à valider, 0 renvoyés pour complément, 1 non transmis sur 2" in (
+        first
+    )
+    assert suivi(client, setting.users["adviser"])[0] == first
+    assert counted == [[setting.convention.pk]]
+
+
+def test_without_a_shared_cache_the_quarters_counts_are_counted_each_time(
+    client, setting, settings, monkeypatch
+):
+    settings.PLAN_CACHE = False
+    counted = counted_conventions(monkeypatch)
+    first = suivi(client, setting.users["adviser"])[0]
+    assert "1 transmis, à valider" in first
+    assert suivi(client, setting.users["adviser"])[0] == first
+    assert counted == [[setting.convention.pk]] * 2
+
+
+def test_a_validation_shows_at_once_on_the_caf_quarter(client, setting):
+    assert "0 % validés" in suivi(client, setting.users["adviser"])[0]
+    entry = FollowUp.objects.get(pk=setting.entries[(1, 2026, 1)].pk)
+    followup.validate(setting.users["adviser"], entry, entry.revision)
+    page = suivi(client, setting.users["adviser"])[0]
+    assert "50 % validés" in page
+    assert "1 validés, 0 transmis, à valider, 0 renvoyés pour complément, 1 non transmis" in page
+
+
+def test_only_the_conventions_changed_are_counted_again(client, setting, monkeypatch):
+    other = signed_convention(sheets=1, quarters=((2026, 1),), caf=setting.convention.caf)
+    counted = counted_conventions(monkeypatch)
+    suivi(client, setting.users["adviser"])
+    assert counted == [sorted([setting.convention.pk, other.convention.pk])]
+    entry = FollowUp.objects.get(pk=other.entries[(1, 2026, 1)].pk)
+    followup.save_entry(other.users["cooperation"], entry, entry.revision, entry_data())
+    suivi(client, setting.users["adviser"])
+    assert counted[1:] == [[other.convention.pk]]
+
+
+def test_the_quarters_counts_are_kept_ten_minutes_at_most(client, setting, monkeypatch):
+    other = signed_convention(sheets=1, quarters=((2026, 1),), caf=setting.convention.caf)
+    counted = counted_conventions(monkeypatch)
+    suivi(client, setting.users["adviser"])
+    with time_machine.travel(TODAY + datetime.timedelta(minutes=5), tick=False):
+        # The other convention counted again: the counts kept are written again.
+        entry = FollowUp.objects.get(pk=other.entries[(1, 2026, 1)].pk)
+        followup.save_entry(other.users["cooperation"], entry, entry.revision, entry_data())
+        suivi(client, setting.users["adviser"])
+    with time_machine.travel(TODAY + datetime.timedelta(minutes=11), tick=False):
+        suivi(client, setting.users["adviser"])
+    assert counted[1:] == [[other.convention.pk], [setting.convention.pk]]
+
+
+def test_counts_cached_for_the_administrator_show_an_adviser_their_caf_only(client, setting):
+    other = signed_convention(sheets=1, quarters=((2026, 1),), title="CTG du Val d'Argent")
+    page = suivi(client, setting.users["admin"])[0]
+    assert setting.convention.title in page and "Val d&#x27;Argent" in page
+    page = suivi(client, setting.users["adviser"])[0]
+    assert setting.convention.title in page and "Val d&#x27;Argent" not in page
+    page = suivi(client, other.users["adviser"])[0]
+    assert setting.convention.title not in page and "Val d&#x27;Argent" in page
+
+
+def test_the_caf_quarter_reads_as_few_queries_with_more_conventions(client, setting):
+    cold, queries = suivi(client, setting.users["adviser"])
+    warm = suivi(client, setting.users["adviser"])[1]
+    for _ in range(4):
+        signed_convention(sheets=3, quarters=((2026, 1),), caf=setting.convention.caf)
+    more, more_queries = suivi(client, setting.users["adviser"])
+    assert more.count("<tr>") == cold.count("<tr>") + 4
+    assert more_queries == queries
+    assert suivi(client, setting.users["adviser"])[1] == warm

@@ -16,8 +16,17 @@ For the Caf's adviser (and an administrator) it is a review page: the answers
 read-only, each with its decision (views/followup_review.py); the editable form
 of one action only when they choose to correct it (?corriger=<entry id>), posted
 here like the chargé's.
+
+The page as loaded is drawn from the plan's rows only (each entry's state, revision,
+answers and values, its sheet, indicators and targets) and from who reads it through
+their rights (to fill, to validate, statistical secrecy): its actions, drawn whole, and
+its counts are kept in the plan pages' cache under the convention's generation
+(conventions/freshness.py), which every save moves on. Only the names of the people
+who transmitted and validated are not plan rows: they are read at each request and are
+part of the key.
 """
 
+import hashlib
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -28,6 +37,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Max, Prefetch, Q
 from django.http import Http404, HttpResponseBadRequest
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -47,6 +57,7 @@ from actionplan.models import (
 from conventions import freshness
 from conventions.access import visible_convention
 from conventions.models import Convention, ConventionState
+from partners.models import User
 
 # decision -> (domain function, what happened to one entry, to several).
 DECISIONS = {
@@ -63,7 +74,12 @@ NUMBER = re.compile(r"[0-9]{1,18}")
 # forms made a page of 2,700 fields, slow to load and to go through on a phone; 20
 # actions' forms take about as long to draw as the rest of the page.
 WHOLE_PAGE_UP_TO = 20
-READ_ONLY = "actionplan/includes/followup_entry_readonly.html"
+BLOCKS = "actionplan/followup_blocks.html"
+SUMMARY = "actionplan/followup_summary.html"
+# The actions' blocks are drawn with this in place of the CSRF token of their forms (the
+# review's decisions), then each request writes its own there: what is kept serves everyone.
+TOKEN = 'name="csrfmiddlewaretoken" value="{}"'
+TOKEN_SLOT = "jeton-de-la-requete"
 
 
 @dataclass(eq=False)
@@ -79,8 +95,20 @@ class Row:
     unsaved: dict = field(default_factory=dict)
     # What just happened to it ("Suivi de l'action 4 validé."), shown in its block.
     notice: str = ""
-    # Its answers read-only, drawn once for a state of the plan (draw_read_only).
-    read_only_html: str = ""
+
+
+@dataclass
+class Drawn:
+    """The actions of the page drawn, and what the page around them needs of them."""
+
+    count: int
+    has_form: bool
+    # (entry id, revision) of each action transmitted: the validation in bulk sends them.
+    submitted: list
+    # The overview table's rows (not on the review page) and every action's block, the
+    # CSRF token of their forms left to write (TOKEN_SLOT); empty when not asked for.
+    summary: str = ""
+    blocks: str = ""
 
 
 def _convention(request, pk):
@@ -194,13 +222,26 @@ def _entries(convention, year, quarter, axis=None):
     )
 
 
-def build_rows(user, convention, year, quarter, data=None, correcting=None, axis=None):
+def rights(user, convention):
+    """What the person may do on the quarter's page, and whether small figures are hidden
+    from them: (may fill, may validate, secrecy applies)."""
+    return (
+        followup.can_fill(user, convention),
+        followup.can_validate(user, convention),
+        secrecy.applies_to(user, convention),
+    )
+
+
+def build_rows(
+    user, convention, year, quarter, data=None, correcting=None, axis=None, allowed=None
+):
     """The actions of the quarter (of one axis: `axis`, its number) as this person may see
     and change them.
 
     data: what was posted to the quarter's page. The chargé de coopération gets a
     form for every action they may still write; the adviser reviews, and gets the
     form only of the action they correct (`correcting`, an entry id) or sent.
+    allowed: rights(), when the caller has them already.
     """
     entries = _entries(convention, year, quarter, axis)
     values = IndicatorValue.objects.filter(
@@ -209,9 +250,7 @@ def build_rows(user, convention, year, quarter, data=None, correcting=None, axis
     if axis is not None:
         values = values.filter(indicator__action_sheet__axis__number=axis)
     values = {v.indicator_id: v for v in values}
-    may_fill = followup.can_fill(user, convention)
-    may_validate = followup.can_validate(user, convention)
-    hide = secrecy.applies_to(user, convention)
+    may_fill, may_validate, hide = allowed or rights(user, convention)
     rows = []
     for entry in entries:
         indicators = list(entry.action_sheet.indicators.all())
@@ -244,38 +283,84 @@ def build_rows(user, convention, year, quarter, data=None, correcting=None, axis
     return rows, may_fill, may_validate
 
 
-def draw_read_only(user, convention, year, quarter, rows, may_fill, generation):
-    """Draw the answers of the rows shown without a form, each kept in the cache while the
-    plan is unchanged: most actions of a quarter are transmitted or validated, and drawing
-    their answers, indicators and targets was most of the page's time. What they show
-    depends on the plan's rows (the generation), and on the person only through their
-    right to fill and statistical secrecy (in the key). The adviser's review page draws
-    its own blocks."""
-    if generation is None or followup.can_validate(user, convention):
-        return  # the template draws them
-    role = f"{may_fill:d}{secrecy.applies_to(user, convention):d}"
-    context = {"may_fill": may_fill, "period": followup.quarter_label(year, quarter)}
-    shown = {
-        f"followup-answers:{row.entry.pk}:{role}": row
-        for row in rows
-        if row.form is None and row.conflict is None
-    }
-    drawn = freshness.plan_cached_many(
-        convention.pk,
-        generation,
-        {
-            name: partial(render_to_string, READ_ONLY, {**context, "row": row, "entry": row.entry})
-            for name, row in shown.items()
-        },
+def draw_rows(convention, year, quarter, rows, may_fill, may_validate, axis, blocks=True):
+    """The rows as the page shows them; their blocks and the overview's rows only if
+    `blocks` (an htmx answer of one action's block needs neither).
+
+    axis: the axis shown alone (an item of axis_counts), or None. Drawn without the
+    request: nothing here depends on who reads but through may_fill, may_validate and
+    the secrecy applied to the rows, so that a page as loaded may be kept for everyone
+    with the same rights (quarter_page).
+    """
+    drawn = Drawn(
+        count=len(rows),
+        has_form=any(row.form for row in rows),
+        submitted=[
+            (row.entry.pk, row.entry.revision)
+            for row in rows
+            if row.entry.state == FollowUpState.SUBMITTED
+        ],
     )
-    for name, row in shown.items():
-        row.read_only_html = mark_safe(drawn[name])  # drawn by our template, escaped there
+    if blocks:
+        context = {
+            "convention": convention,
+            "year": year,
+            "quarter": quarter,
+            "period": followup.quarter_label(year, quarter),
+            "rows": rows,
+            "may_fill": may_fill,
+            "review": may_validate,
+            "axis": axis,
+            "axis_query": f"?axe={axis['number']}" if axis else "",
+            "csrf_token": TOKEN_SLOT,
+        }
+        drawn.blocks = render_to_string(BLOCKS, context)
+        drawn.summary = "" if may_validate else render_to_string(SUMMARY, context)
+    return drawn
 
 
-def _quarter_nav(convention, year, quarter):
-    """Every quarter of the period with its counts, and the previous and next ones."""
-    counts = {
-        (row["year"], row["quarter"]): row
+def quarter_page(user, convention, year, quarter, axes, axis, allowed, generation):
+    """The rows of the quarter's page as loaded (no correction asked), drawn (Drawn), kept
+    in the cache under the plan's generation per axis, rights (`allowed`) and names shown."""
+    shown = next((item for item in axes if item["number"] == axis), None)
+
+    def draw():
+        rows = build_rows(user, convention, year, quarter, axis=axis, allowed=allowed)[0]
+        return draw_rows(convention, year, quarter, rows, allowed[0], allowed[1], shown)
+
+    role = "".join(f"{right:d}" for right in allowed)
+    people = _people(convention, year, quarter, axis)
+    name = f"followup-rows:{year}-{quarter}:{axis or 0}:{role}:{people}"
+    return freshness.plan_cached_many(convention.pk, generation, {name: draw})[name]
+
+
+def _people(convention, year, quarter, axis):
+    """A fingerprint of the names of who transmitted and validated the actions shown: the
+    blocks name them, and a person is not a row of the plan."""
+    entries = FollowUp.objects.filter(
+        action_sheet__convention=convention, year=year, quarter=quarter
+    )
+    if axis is not None:
+        entries = entries.filter(action_sheet__axis__number=axis)
+    named = (
+        User.objects.filter(
+            Q(pk__in=entries.values("submitted_by")) | Q(pk__in=entries.values("validated_by"))
+        )
+        .order_by("pk")
+        .values_list("pk", "first_name", "last_name", "username")
+    )
+    return hashlib.sha256(repr(list(named)).encode()).hexdigest()[:16]
+
+
+def _kept(convention, generation, name, compute):
+    """compute() from the cache under the plan's generation (None: computed now)."""
+    return freshness.plan_cached_many(convention.pk, generation, {name: compute})[name]
+
+
+def _quarter_counts(convention):
+    """{(year, quarter): {"total", "done"}} of every quarter with entries."""
+    return {
+        (row["year"], row["quarter"]): {"total": row["total"], "done": row["done"]}
         for row in FollowUp.objects.filter(action_sheet__convention=convention)
         .values("year", "quarter")
         .annotate(
@@ -283,6 +368,14 @@ def _quarter_nav(convention, year, quarter):
             done=Count("pk", filter=Q(state__in=overview.REPORTED)),
         )
     }
+
+
+def _quarter_nav(convention, year, quarter, generation=None):
+    """Every quarter of the period with its counts, and the previous and next ones; the
+    counts kept under the plan's `generation` when given."""
+    counts = _kept(
+        convention, generation, "followup-quarters", partial(_quarter_counts, convention)
+    )
     quarters = followup.convention_quarters(convention)
     index = quarters.index((year, quarter))
     items = [
@@ -334,29 +427,48 @@ def opening_day(convention, year, quarter, today=None):
 
 
 def page_context(
-    request, convention, year, quarter, rows, may_fill, may_validate, axis=None, axes=None
+    request,
+    convention,
+    year,
+    quarter,
+    rows,
+    may_fill,
+    may_validate,
+    axis=None,
+    axes=None,
+    drawn=None,
+    generation=None,
+    blocks=True,
 ):
     """What the quarter's page and its htmx parts show.
 
     axis: the number of the axis shown alone, if any; axes: axis_counts, read again
-    when not given (after a save or a decision they have changed).
+    when not given (after a save or a decision they have changed). drawn: the rows
+    already drawn (quarter_page), else drawn here from `rows` (their blocks only if
+    `blocks`); generation: the plan's, when the counts may come from the cache.
     """
     if axes is None:
         axes = axis_counts(convention, year, quarter)
     counts = tally(axes)
-    opens_on = None if rows else opening_day(convention, year, quarter)
     shown = next((item for item in axes if item["number"] == axis), None)
     position = axes.index(shown) if shown else 0
+    if drawn is None:
+        drawn = draw_rows(
+            convention, year, quarter, rows, may_fill, may_validate, shown, blocks=blocks
+        )
+    opens_on = None if drawn.count else opening_day(convention, year, quarter)
     return {
         "convention": convention,
         "year": year,
         "quarter": quarter,
         "period": followup.quarter_label(year, quarter),
         "due": deadlines.deadline(year, quarter),
-        "rows": rows,
+        "drawn": drawn,
+        "summary": mark_safe(drawn.summary),  # drawn by our templates, escaped there
+        "blocks": _with_token(request, drawn.blocks),
         "may_fill": may_fill,
         "may_validate": may_validate,
-        "has_form": any(row.form for row in rows),
+        "has_form": drawn.has_form,
         "review": may_validate,
         "tally": counts,
         "axes": axes if shown else [],
@@ -364,17 +476,25 @@ def page_context(
         "axis_query": f"?axe={axis}" if shown else "",
         "previous_axis": axes[position - 1] if shown and position > 0 else None,
         "next_axis": axes[position + 1] if shown and position + 1 < len(axes) else None,
-        "submitted_rows": [row for row in rows if row.entry.state == FollowUpState.SUBMITTED],
+        "submitted": drawn.submitted,
         "opens_on": opens_on,
         "reported": counts["submitted"] + counts["validated"],
         "validated": counts["validated"],
-        "nav": _quarter_nav(convention, year, quarter),
+        "nav": _quarter_nav(convention, year, quarter, generation),
         "notices": _notices(convention, year, quarter) if may_validate else [],
-        "can_open": may_validate and not rows and not opens_on,
+        "can_open": may_validate and not drawn.count and not opens_on,
         "secrecy_note": secrecy.secrecy_note(convention)
         if secrecy.applies_to(request.user, convention)
         else "",
     }
+
+
+def _with_token(request, blocks):
+    """The blocks with the request's CSRF token where they leave it to write."""
+    slot = TOKEN.format(TOKEN_SLOT)
+    if slot in blocks:
+        blocks = blocks.replace(slot, TOKEN.format(get_token(request)))
+    return mark_safe(blocks)  # drawn by our templates, escaped there
 
 
 def render_quarter(
@@ -388,37 +508,43 @@ def render_quarter(
     status=200,
     axis=None,
     axes=None,
+    drawn=None,
+    generation=None,
 ):
     context = page_context(
-        request, convention, year, quarter, rows, may_fill, may_validate, axis, axes
+        request,
+        convention,
+        year,
+        quarter,
+        rows,
+        may_fill,
+        may_validate,
+        axis,
+        axes,
+        drawn=drawn,
+        generation=generation,
     )
     return render(request, "actionplan/followup_quarter.html", context, status=status)
 
 
-def page_axis(request, convention, year, quarter):
-    """The axis_counts of the quarter and the axis the page shows alone (or None)."""
-    axes = axis_counts(convention, year, quarter)
+def page_axis(request, convention, year, quarter, generation=None):
+    """The axis_counts of the quarter (kept under the plan's `generation` when given) and
+    the axis the page shows alone (or None)."""
+    axes = _kept(
+        convention,
+        generation,
+        f"followup-axes:{year}-{quarter}",
+        partial(axis_counts, convention, year, quarter),
+    )
     return axes, chosen_axis(request, axes, followup.can_validate(request.user, convention))
 
 
 @require_http_methods(["GET", "POST"])
 def followup_quarter(request, pk, year, quarter):
     convention = quarter_convention(request, pk, year, quarter)
-    axes, axis = page_axis(request, convention, year, quarter)
     if request.method == "GET":
-        correcting = request.GET.get("corriger", "")
-        correcting = int(correcting) if NUMBER.fullmatch(correcting) else None
-        if correcting is not None and axis is not None and "axe" not in request.GET:
-            # A link to correct one action opens the axis that holds it.
-            axis = entry_axis(convention, year, quarter, correcting, axis)
-        generation = freshness.plan_generation(convention.pk)  # before reading the rows
-        rows, may_fill, may_validate = build_rows(
-            request.user, convention, year, quarter, correcting=correcting, axis=axis
-        )
-        draw_read_only(request.user, convention, year, quarter, rows, may_fill, generation)
-        return render_quarter(
-            request, convention, year, quarter, rows, may_fill, may_validate, axis=axis, axes=axes
-        )
+        return _quarter_page(request, convention, year, quarter)
+    axes, axis = page_axis(request, convention, year, quarter)
 
     rows, may_fill, may_validate = build_rows(
         request.user, convention, year, quarter, request.POST, axis=axis
@@ -493,6 +619,47 @@ def followup_quarter(request, pk, year, quarter):
     if len(done) == 1 and going is None:
         url += f"#action-{done[0][0].entry.action_sheet.number}"
     return redirect(url)
+
+
+def _quarter_page(request, convention, year, quarter):
+    """The page as loaded; drawn from the cache while the plan is unchanged, unless an
+    action is being corrected."""
+    generation = freshness.plan_generation(convention.pk)  # before reading any row
+    axes, axis = page_axis(request, convention, year, quarter, generation)
+    correcting = request.GET.get("corriger", "")
+    correcting = int(correcting) if NUMBER.fullmatch(correcting) else None
+    if correcting is not None and axis is not None and "axe" not in request.GET:
+        # A link to correct one action opens the axis that holds it.
+        axis = entry_axis(convention, year, quarter, correcting, axis)
+    allowed = rights(request.user, convention)
+    rows, drawn = None, None
+    if correcting is None and generation is not None:
+        drawn = quarter_page(
+            request.user, convention, year, quarter, axes, axis, allowed, generation
+        )
+    else:
+        rows = build_rows(
+            request.user,
+            convention,
+            year,
+            quarter,
+            correcting=correcting,
+            axis=axis,
+            allowed=allowed,
+        )[0]
+    return render_quarter(
+        request,
+        convention,
+        year,
+        quarter,
+        rows,
+        allowed[0],
+        allowed[1],
+        axis=axis,
+        axes=axes,
+        drawn=drawn,
+        generation=generation,
+    )
 
 
 def _targets(value, by_pk):

@@ -93,8 +93,9 @@ def decide_entry(request, pk, year, quarter, entry_pk):
             status=409 if row.conflict else 200,
             axis=axis,
         )
+    # The answer is this action's block and the counts: the other blocks are not drawn.
     context = page_context(
-        request, convention, year, quarter, rows, may_fill, may_validate, axis=axis
+        request, convention, year, quarter, rows, may_fill, may_validate, axis=axis, blocks=False
     )
     if done:
         announcement = row.notice
