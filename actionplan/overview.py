@@ -10,10 +10,12 @@ and quarters, and hands plain data to the pages, the charts and the exports.
 import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.db.models import Count, F, Prefetch, Q, Window
 from django.db.models.functions import RowNumber
 
+from conventions import freshness
 from conventions.models import Convention
 
 from . import secrecy
@@ -342,24 +344,21 @@ def quarter_completeness(visible, year, quarter):
     Conventions whose quarter is not opened yet are listed with no entry. Two queries:
     the conventions, then the quarter's entries counted by convention and state (the
     quarter filters the entries before they are counted: nationally a quarter is 40,000
-    of 800,000 entries).
+    of 800,000 entries). Each convention's counts are kept in the plan pages' cache under
+    its generation, which every change of an entry moves on: the count is then made only
+    for the conventions changed since, and not at all when none has.
     """
     first, last = quarter_bounds(year, quarter)
     in_force = conventions_in_force_during(first, last).filter(pk__in=visible.values("pk"))
-    conventions = in_force.only("pk", "title", "reference").order_by("title", "pk")
-    counts = defaultdict(Counter)
-    for convention_id, state, count in (
-        FollowUp.objects.filter(
-            year=year, quarter=quarter, action_sheet__convention__in=in_force.values("pk")
-        )
-        .values_list("action_sheet__convention", "state")
-        .annotate(count=Count("pk"))
-        .order_by()
-    ):
-        counts[convention_id][state] = count
+    conventions = list(in_force.only("pk", "title", "reference").order_by("title", "pk"))
+    counts = freshness.plans_cached(
+        [convention.pk for convention in conventions],
+        f"quarter-states:{year}-{quarter}",
+        partial(_states_by_convention, year, quarter),
+    )
     rows = []
     for convention in conventions:
-        by_state = counts[convention.pk]
+        by_state = Counter(counts[convention.pk])
         rows.append(
             Completeness(
                 convention,
@@ -374,3 +373,18 @@ def quarter_completeness(visible, year, quarter):
         rows,
         key=lambda row: (row.is_open, row.percent, row.done, row.convention.title),
     )
+
+
+def _states_by_convention(year, quarter, convention_ids):
+    """{convention id: {state: count}} of the quarter's entries, in one grouped query."""
+    counts = {pk: {} for pk in convention_ids}
+    for convention_id, state, count in (
+        FollowUp.objects.filter(
+            year=year, quarter=quarter, action_sheet__convention__in=convention_ids
+        )
+        .values_list("action_sheet__convention", "state")
+        .annotate(count=Count("pk"))
+        .order_by()
+    ):
+        counts[convention_id][state] = count
+    return counts

@@ -247,3 +247,52 @@ def rows_changed(rows):
     if not settings.PLAN_CACHE:
         return
     plan_changed(*{convention_of(row, PLAN_ROWS[row._meta.label]) for row in rows})
+
+
+def plans_cached(convention_ids, name, compute):
+    """{convention id: value} for many conventions, each value kept under its convention's
+    generations as plan_cached() keeps one, and for as long.
+
+    A page listing a thousand conventions reads their generations in one call and their
+    values in another: all of ``name`` are kept together, each with the generations it was
+    computed under and when, so that one read brings them and those of conventions changed
+    since (or too old) are told apart. ``compute(ids)`` gives {id: value} for every id
+    asked, in one go (one grouped query); it is asked only for those. Two requests storing
+    at once may each lose the other's values: they are computed again, never served stale.
+    Without a shared cache, everything is computed."""
+    convention_ids = list(dict.fromkeys(convention_ids))
+    if not settings.PLAN_CACHE:
+        return compute(convention_ids)
+    generations = _plan_generations(convention_ids)
+    if generations is None:  # the cache keeps nothing now: no key could be trusted
+        return compute(convention_ids)
+    key = f"plans:many:{name}"
+    now = time.time()
+    kept = cache.get(key) or {}
+    found = {}
+    for pk in convention_ids:
+        generation, made, value = kept.get(pk, (None, 0, None))
+        if generation == generations[pk] and now - made < PLAN_SECONDS:
+            found[pk] = value
+    missing = [pk for pk in convention_ids if pk not in found]
+    if missing:
+        computed = compute(missing)
+        kept.update({pk: (generations[pk], now, computed[pk]) for pk in missing})
+        cache.set(key, kept, PLAN_SECONDS)
+        found.update(computed)
+    return found
+
+
+def _plan_generations(convention_ids):
+    """{convention id: its generations, as plan_generation() gives them}, read together;
+    None when the cache keeps nothing now."""
+    keys = [ALL_PLANS_KEY, *(_plan_key(pk) for pk in convention_ids)]
+    found = cache.get_many(keys)
+    missing = [key for key in keys if key not in found]
+    if missing:
+        for key in missing:
+            cache.add(key, time.time_ns(), timeout=None)
+        found.update(cache.get_many(missing))
+    if any(key not in found for key in keys):
+        return None
+    return {pk: f"{found[ALL_PLANS_KEY]}-{found[_plan_key(pk)]}" for pk in convention_ids}
