@@ -46,10 +46,19 @@ class PlainField:
         parts = [
             f'<div id="div_{self.id}" class="mb-3"><label for="{self.id}" '
             f'class="form-label{required}>{conditional_escape(self.label)}{asterisk}</label>\n'
-            f"{self.control}\n"
+            f"{self.control}\n",
+            self._feedback(),
+            "</div>",
         ]
+        return mark_safe("".join(parts))
+
+    __html__ = __str__
+
+    def _feedback(self, extra=""):
+        """The field's errors and help, under it (``extra``: classes of the errors' block)."""
+        parts = []
         if self.errors:
-            parts.append(f'<div id="{self.id}_error" class="invalid-feedback">')
+            parts.append(f'<div id="{self.id}_error" class="invalid-feedback{extra}">')
             parts.extend(
                 f'<p id="error_{number}_{self.id}"><strong>{conditional_escape(error)}</strong></p>'
                 for number, error in enumerate(self.errors, start=1)
@@ -60,10 +69,7 @@ class PlainField:
                 f'<div id="{self.id}_helptext" class="form-text">'
                 f"{conditional_escape(self.help_text)}</div>"
             )
-        parts.append("</div>")
-        return mark_safe("".join(parts))
-
-    __html__ = __str__
+        return "".join(parts)
 
     def _control(self, widget, value):
         # Plain string building with html.escape: format_html cost as much as the

@@ -108,23 +108,6 @@ class WholeField(PlainField):
             )
         return "\n".join(boxes)
 
-    def _feedback(self, extra=""):
-        """The field's errors and help, under it."""
-        parts = []
-        if self.errors:
-            parts.append(f'<div id="{self.id}_error" class="invalid-feedback{extra}">')
-            parts.extend(
-                f'<p id="error_{number}_{self.id}"><strong>{conditional_escape(error)}</strong></p>'
-                for number, error in enumerate(self.errors, start=1)
-            )
-            parts.append("</div>")
-        if self.help_text:
-            parts.append(
-                f'<div id="{self.id}_helptext" class="form-text">'
-                f"{conditional_escape(self.help_text)}</div>"
-            )
-        return "".join(parts)
-
     def _checkbox(self):
         return mark_safe(
             f'<div class="mb-3"><div id="div_{self.id}" class="form-check">{self.control}\n'
