@@ -11,12 +11,12 @@ import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import partial
+from typing import NamedTuple
 
 from django.db.models import Count, F, Prefetch, Q, Window
 from django.db.models.functions import RowNumber
 
 from conventions import freshness
-from conventions.models import Convention
 
 from . import secrecy
 from .followup import (
@@ -282,6 +282,14 @@ def default_quarter(convention, today=None):
 # -- Completeness of a quarter across conventions -------------------------------
 
 
+class ConventionName(NamedTuple):
+    """What the completeness of a quarter shows of a convention."""
+
+    pk: int
+    title: str
+    reference: str
+
+
 @dataclass
 class Completeness:
     """A convention's entries of one quarter, by where they stand.
@@ -291,7 +299,7 @@ class Completeness:
     one bar, green only for what the Caf validated.
     """
 
-    convention: Convention
+    convention: ConventionName
     total: int
     submitted: int
     validated: int
@@ -350,22 +358,28 @@ def quarter_completeness(visible, year, quarter):
     """
     first, last = quarter_bounds(year, quarter)
     in_force = conventions_in_force_during(first, last).filter(pk__in=visible.values("pk"))
-    conventions = list(in_force.only("pk", "title", "reference").order_by("title", "pk"))
+    # Plain rows, not models: an administrator's quarter lists 870 conventions.
+    conventions = [
+        ConventionName(*row)
+        for row in in_force.order_by("title", "pk").values_list("pk", "title", "reference")
+    ]
     counts = freshness.plans_cached(
         [convention.pk for convention in conventions],
         f"quarter-states:{year}-{quarter}",
         partial(_states_by_convention, year, quarter),
     )
+    submitted, validated = FollowUpState.SUBMITTED.value, FollowUpState.VALIDATED.value
+    returned = FollowUpState.RETURNED.value
     rows = []
     for convention in conventions:
-        by_state = Counter(counts[convention.pk])
+        by_state = counts[convention.pk]
         rows.append(
             Completeness(
                 convention,
                 total=sum(by_state.values()),
-                submitted=by_state[FollowUpState.SUBMITTED],
-                validated=by_state[FollowUpState.VALIDATED],
-                returned=by_state[FollowUpState.RETURNED],
+                submitted=by_state.get(submitted, 0),
+                validated=by_state.get(validated, 0),
+                returned=by_state.get(returned, 0),
             )
         )
     # Least complete first: that is where the adviser's attention goes.
