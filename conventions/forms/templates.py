@@ -2,10 +2,8 @@
 module (conventions/templates_service.py) saves."""
 
 from django import forms
-from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 
-from actionplan.forms.plan import WholeField
 from conventions.forms.texts import MAX_ARTICLES
 from conventions.models import ConventionTemplate, TemplateArticle
 from conventions.placeholders import validate_placeholders
@@ -55,11 +53,6 @@ class ArticleForm(forms.Form):
         required=False,
         help_text=TemplateArticle._meta.get_field("has_party_blocks").help_text,
     )
-
-    def as_plain(self):
-        """The fields in crispy-forms' Bootstrap 5 markup, written here: crispy's templates
-        took most of the page's time (six fields for each of the template's articles)."""
-        return mark_safe("".join(str(WholeField(bound)) for bound in self))
 
     def row(self):
         """What the domain module takes for this article."""

@@ -2,6 +2,7 @@ from django import template
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from actionplan.forms.plan import WholeField
 from conventions.views.convention_rows import row_links
 
 register = template.Library()
@@ -18,6 +19,16 @@ def pluriel(value, suffix="s"):
     except (TypeError, ValueError):
         return ""
     return suffix if count > 1 else ""
+
+
+@register.filter
+def plain_form(form):
+    """``{{ form|crispy }}``'s markup, each field written by WholeField: crispy's templates
+    were most of the time of the pages that edit many rows at once (a convention's articles,
+    a template's)."""
+    errors = "".join(f"<li>{escape(error)}</li>" for error in form.non_field_errors())
+    head = f'<div class="alert alert-block alert-danger"><ul class="m-0">{errors}</ul></div>'
+    return mark_safe((head if errors else "") + "".join(str(WholeField(field)) for field in form))
 
 
 _BAR_CLASSES = {
