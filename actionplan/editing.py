@@ -119,9 +119,12 @@ def possible_funders(convention):
     list is written by name.
     """
     department = convention.lead_authority.department_id
+    # The parties' ids read first: beside a subquery, the OR made PostgreSQL scan the
+    # 36,000 organisations (5 ms); beside a list, it reads three indexes (under 1 ms).
+    parties = list(convention.parties.values_list("organisation_id", flat=True))
     return (
         Organisation.objects.filter(
-            Q(pk__in=convention.parties.values("organisation_id"))
+            Q(pk__in=parties)
             | (
                 Q(is_active=True)
                 & (Q(department_id=department) | Q(department__isnull=True))
