@@ -6,6 +6,8 @@ from django import forms
 from django.contrib import admin
 from django.db import models
 from django.db.models import Max, Min
+from django.urls import reverse
+from django.utils import formats
 
 from actionplan.models import (
     ActionSheet,
@@ -22,7 +24,7 @@ from actionplan.models import (
     TrackingImport,
 )
 from conventions.models import Convention
-from partners.admin import NEWEST_FIRST, HistoryAdmin, LabelledTabularInline
+from partners.admin import NEWEST_FIRST, HistoryAdmin, LabelledTabularInline, change_links
 
 SMALL_TEXTAREA = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 40})}}
 
@@ -81,22 +83,17 @@ class ObjectiveAdmin(HistoryAdmin):
         return super().get_queryset(request).select_related(*self.list_select_related)
 
 
-class IndicatorInline(LabelledTabularInline):
-    model = Indicator
-    fields = ["position", "label", "kind", "unit", "periodicity", "source"]
-    extra = 0
-    show_change_link = True
+@admin.register(Funding)
+class FundingAdmin(HistoryAdmin):
+    """Each funder's means on its own page, linked from its action sheet's page."""
 
-
-class FundingInline(LabelledTabularInline):
-    model = Funding
-    fields = ["funder", "funder_name", "amount", "human_means", "comment"]
-    autocomplete_fields = ["funder"]
+    ordering = NEWEST_FIRST
+    list_display = ["__str__", "amount"]
+    list_select_related = ["funder", "action_sheet"]
+    search_fields = ["funder__name", "funder_name", "action_sheet__title"]
+    fields = ["action_sheet", "funder", "funder_name", "amount", "human_means", "comment"]
+    autocomplete_fields = ["action_sheet", "funder"]
     formfield_overrides = SMALL_TEXTAREA
-    extra = 0
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("funder")
 
 
 @admin.register(ActionSheet)
@@ -115,7 +112,8 @@ class ActionSheetAdmin(HistoryAdmin):
         "communes",
     ]
     filter_horizontal = ["themes"]
-    inlines = [IndicatorInline, FundingInline]
+    change_select_related = ["convention", "axis", "objective__axis", "pilot_party__organisation"]
+    readonly_fields = ["indicator_links", "funding_links"]
     fieldsets = [
         (None, {"fields": ["convention", "axis", "objective", "number", "title", "themes"]}),
         (
@@ -145,11 +143,61 @@ class ActionSheetAdmin(HistoryAdmin):
                 ]
             },
         ),
+        (
+            "Indicateurs",
+            {
+                "description": "Chaque indicateur et ses cibles se modifient sur sa propre page.",
+                "fields": ["indicator_links"],
+            },
+        ),
+        (
+            "Moyens mobilisés",
+            {
+                "description": "Les moyens de chaque financeur se modifient sur leur propre page.",
+                "fields": ["funding_links"],
+            },
+        ),
     ]
 
     @admin.display(description="échéance")
     def deadline_label(self, obj):
         return obj.deadline_label
+
+    @admin.display(description="indicateurs")
+    def indicator_links(self, obj):
+        if obj.pk is None:
+            return "Les indicateurs s'ajoutent une fois la fiche enregistrée."
+        return change_links(
+            obj.indicators.order_by("position", "pk").values_list("pk", "label"),
+            "admin:actionplan_indicator_change",
+            reverse("admin:actionplan_indicator_add") + f"?action_sheet={obj.pk}",
+            "Ajouter un indicateur",
+            "Aucun indicateur.",
+            tag="ol",
+        )
+
+    @admin.display(description="moyens mobilisés")
+    def funding_links(self, obj):
+        if obj.pk is None:
+            return "Les moyens s'ajoutent une fois la fiche enregistrée."
+        fundings = obj.fundings.order_by("pk").values_list(
+            "pk", "funder__name", "funder_name", "amount"
+        )
+        return change_links(
+            (
+                (
+                    pk,
+                    f"{funder or name or '—'} – {formats.localize(amount)} €"
+                    if amount is not None
+                    else funder or name or "—",
+                )
+                for pk, funder, name, amount in fundings
+            ),
+            "admin:actionplan_funding_change",
+            reverse("admin:actionplan_funding_add") + f"?action_sheet={obj.pk}",
+            "Ajouter un moyen mobilisé",
+            "Aucun moyen mobilisé.",
+        )
 
 
 class IndicatorTargetInline(LabelledTabularInline):

@@ -9,8 +9,10 @@ import json
 
 from django import forms
 from django.contrib import admin
+from django.core.paginator import Paginator
 from django.db import models
 from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 
 from conventions.models import (
@@ -34,8 +36,8 @@ from partners.admin import (
     EstimatedCountPaginator,
     HistoryAdmin,
     LabelledFieldsMixin,
-    LabelledTabularInline,
     PlainMarkupMixin,
+    change_links,
 )
 
 SMALL_TEXTAREA = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 40})}}
@@ -147,35 +149,17 @@ class ArticleAdmin(ArticleFields, HistoryAdmin):
         return obj.convention
 
 
-class SteeringInstanceInline(LabelledTabularInline):
-    model = SteeringInstance
-    fields = ["position", "name", "missions", "composition", "periodicity"]
+@admin.register(SteeringInstance)
+class SteeringInstanceAdmin(HistoryAdmin):
+    """Each steering body on its own page, linked from its convention's page."""
+
+    ordering = NEWEST_FIRST
+    list_display = ["name", "convention", "periodicity"]
+    list_select_related = ["convention"]
+    search_fields = ["name", "convention__title", "convention__reference"]
+    fields = ["convention", "position", "name", "missions", "composition", "periodicity"]
+    autocomplete_fields = ["convention"]
     formfield_overrides = SMALL_TEXTAREA
-    extra = 0
-
-
-class ConventionVersionInline(LabelledTabularInline):
-    """Frozen texts, read-only: what the councils deliberated on."""
-
-    model = ConventionVersion
-    fields = ["number", "frozen_at", "frozen_by", "content_hash"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-    show_change_link = True
-
-    def get_queryset(self, request):
-        # The frozen text (50 KB of JSON a version) is not shown here.
-        return super().get_queryset(request).select_related("frozen_by").defer("content")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 LIFECYCLE_FIELDS = [
@@ -206,8 +190,12 @@ class ConventionAdmin(HistoryAdmin):
     list_select_related = ["caf"]
     search_fields = ["title", "reference", "territory_name"]
     date_hierarchy = "start_date"
+    # About 1,300 conventions nationally: counted at once, without first asking PostgreSQL's
+    # statistics whether the table is big.
+    paginator = Paginator
     autocomplete_fields = ["caf", "lead_authority", "template", "predecessor", "equipment"]
     filter_horizontal = ["themes"]
+    change_select_related = ["lead_authority", "template", "predecessor", "created_by"]
     prepopulated_fields = {"reference": ["title"]}
     readonly_fields = [
         *LIFECYCLE_FIELDS,
@@ -215,8 +203,9 @@ class ConventionAdmin(HistoryAdmin):
         "created_by",
         "party_links",
         "article_links",
+        "steering_links",
+        "version_links",
     ]
-    inlines = [SteeringInstanceInline, ConventionVersionInline]
     fieldsets = [
         (
             None,
@@ -263,6 +252,13 @@ class ConventionAdmin(HistoryAdmin):
             },
         ),
         (
+            "Instances de pilotage",
+            {
+                "description": "Chaque instance se modifie sur sa propre page.",
+                "fields": ["steering_links"],
+            },
+        ),
+        (
             "Signature et secret statistique",
             {
                 "fields": [
@@ -280,6 +276,14 @@ class ConventionAdmin(HistoryAdmin):
                 "description": "Les changements d'état se font dans l'application, qui "
                 "vérifie chaque étape (délibérations, signatures).",
                 "fields": [*LIFECYCLE_FIELDS, "created_at", "created_by"],
+            },
+        ),
+        (
+            "Versions figées",
+            {
+                "description": "Les textes figés, sur lesquels les conseils ont délibéré, se "
+                "lisent sur leur propre page.",
+                "fields": ["version_links"],
             },
         ),
     ]
@@ -323,6 +327,45 @@ class ConventionAdmin(HistoryAdmin):
             "admin:conventions_article_change",
             reverse("admin:conventions_article_add") + f"?convention={obj.pk}",
         )
+
+    @admin.display(description="instances de pilotage")
+    def steering_links(self, obj):
+        if obj.pk is None:
+            return "Les instances de pilotage s'ajoutent une fois la convention enregistrée."
+        return change_links(
+            obj.steering_instances.order_by("position", "pk").values_list("pk", "name"),
+            "admin:conventions_steeringinstance_change",
+            reverse("admin:conventions_steeringinstance_add") + f"?convention={obj.pk}",
+            "Ajouter une instance de pilotage",
+            "Aucune instance de pilotage.",
+            tag="ol",
+        )
+
+    @admin.display(description="versions figées")
+    def version_links(self, obj):
+        """Read-only, the versions need no form: drawn as an inline, they took a formset."""
+        versions = (
+            obj.versions.order_by("number").values_list(
+                "pk", "number", "frozen_at", "frozen_by__username", "content_hash"
+            )
+            if obj.pk
+            else []
+        )
+        items = format_html_join(
+            "",
+            '<li><a href="{}">Version {}</a> – figée le {} par {} (empreinte {}…)</li>',
+            (
+                (
+                    reverse("admin:conventions_conventionversion_change", args=[pk]),
+                    number,
+                    formats.localize(timezone.localtime(frozen_at)) if frozen_at else "—",
+                    frozen_by or "—",
+                    content_hash[:12],
+                )
+                for pk, number, frozen_at, frozen_by, content_hash in versions
+            ),
+        )
+        return format_html("<ol>{}</ol>", items) if items else "Aucune version figée."
 
     def save_model(self, request, obj, form, change):
         if not change and obj.created_by_id is None:
