@@ -105,7 +105,8 @@ def lock_plan(convention):
 
 def concerned_communes(convention):
     """Communes parties to the convention, and the member communes of its EPCI parties."""
-    party_organisations = convention.parties.values("organisation_id")
+    # A list, as in possible_funders: beside subqueries, the OR scanned every organisation.
+    party_organisations = list(convention.parties.values_list("organisation_id", flat=True))
     return Organisation.objects.filter(
         Q(pk__in=party_organisations) | Q(epci_id__in=party_organisations),
         kind=OrganisationKind.COMMUNE,
