@@ -63,10 +63,10 @@ def test_empty_database_and_cache_urls_mean_the_embedded_default():
     assert shown["cache"].endswith("LocMemCache")
 
 
-def test_postgresql_connections_run_without_jit():
+def test_postgresql_connections_run_without_jit_and_plan_cursors_whole():
     shown = _settings_with(DATABASE_URL="postgres://ctg@db:5432/ctg")
     assert shown["engine"] == "django.db.backends.postgresql"
-    assert shown["options"] == {"options": "-c jit=off"}
+    assert shown["options"] == {"options": "-c jit=off -c cursor_tuple_fraction=1"}
 
 
 def test_error_emails_go_to_the_configured_admins():
