@@ -5,7 +5,8 @@ page's lists, which an administrator computes over every Caf. Each is cached per
 and day under a generation that any change of what feeds them (a follow-up, a
 deliberation, a signature, a party, a convention, a meeting: signals connected in
 apps.py) moves on, at once and again on commit, so that a person never sees their own
-action missing from the lists.
+action missing from the lists. An adviser's lists follow their Caf's own generation: a
+change in another Caf leaves them in the cache.
 
 A convention's plan pages (the dashboard, the plan's outline, the tracking table's
 exports): heavy to draw for a plan of 120 actions and read far more often than written.
@@ -34,13 +35,31 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 SECONDS = 60
+# Moved by every change: the lists of administrators, chargés and readers (who may see
+# the conventions of several Cafs).
 GENERATION_KEY = "work-lists:generation"
+# Moved by a change of one Caf's conventions: the lists of its advisers, which nothing of
+# another Caf feeds; and, when the Caf of a change is not known, every Caf's.
+CAF_KEY = "work-lists:generation:caf:{}"
+EVERY_CAF_KEY = "work-lists:generation:every-caf"
+
+# The rows that feed the work lists (signals connected in apps.py) and the ways from each
+# to its convention, as PLAN_ROWS below.
+WORK_ROWS = {
+    "actionplan.FollowUp": [("action_sheet",)],
+    "actionplan.ActionSheet": [()],
+    "actionplan.Meeting": [()],
+    "conventions.Convention": None,
+    "conventions.Party": [()],
+    "conventions.Deliberation": [("party",)],
+    "conventions.Signature": [("party",)],
+    "conventions.Amendment": [()],
+}
 
 
 def cached(user, name, today, compute):
     """compute() from the cache while nothing that feeds the work lists has changed."""
-    generation = cache.get_or_set(GENERATION_KEY, 0, timeout=None)
-    key = f"work-lists:{name}:{user.pk}:{today.isoformat()}:{generation}"
+    key = f"work-lists:{name}:{user.pk}:{today.isoformat()}:{_work_generation(user)}"
     found = cache.get(key)
     if found is None:
         found = compute()
@@ -48,18 +67,44 @@ def cached(user, name, today, compute):
     return found
 
 
-def changed(**kwargs):
-    """A row that feeds someone's work lists changed: every cached list is stale, now and
-    once committed (a list made by another request in between would be stale)."""
-    _bump_generation()
-    transaction.on_commit(_bump_generation)
+def _work_generation(user):
+    if user.is_adviser and not user.is_administrator and user.organisation_id:
+        keys = [EVERY_CAF_KEY, CAF_KEY.format(user.organisation_id)]
+    else:
+        keys = [GENERATION_KEY]
+    found = cache.get_many(keys)
+    for key in keys:
+        if key not in found:  # lost by the cache: from the clock, never an older value
+            cache.add(key, time.time_ns(), timeout=None)
+            found[key] = cache.get(key, 0)
+    return "-".join(str(found[key]) for key in keys)
 
 
-def _bump_generation():
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        cache.set(GENERATION_KEY, 1, timeout=None)
+def changed(sender, instance, **kwargs):
+    """A row that feeds someone's work lists changed: the lists of everyone who may see it
+    are stale, now and once committed (a list made by another request in between would be
+    stale). A convention's own change reaches every Caf's advisers: it may have moved from
+    one Caf to another."""
+    caf = None if sender._meta.label == "conventions.Convention" else _caf_of(instance)
+    keys = (GENERATION_KEY, CAF_KEY.format(caf) if caf else EVERY_CAF_KEY)
+    _bump_generation(keys)
+    transaction.on_commit(partial(_bump_generation, keys))
+
+
+def _caf_of(instance):
+    convention_id = convention_of(instance, WORK_ROWS[instance._meta.label])
+    if convention_id is None:
+        return None
+    conventions = apps.get_model("conventions", "Convention")._base_manager
+    return conventions.filter(pk=convention_id).values_list("caf_id", flat=True).first()
+
+
+def _bump_generation(keys):
+    for key in keys:
+        try:
+            cache.incr(key)
+        except ValueError:
+            cache.set(key, 1, timeout=None)
 
 
 # -- A convention's plan pages ------------------------------------------------------------

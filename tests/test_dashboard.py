@@ -168,3 +168,35 @@ def test_home_lists_are_kept_until_something_changes(client, django_assert_max_n
     DeliberationFactory(party=party, version=waiting.current_version)
     page = client.get(home).content.decode()
     assert "CTG du Val d&#x27;Argent</a> : 1 partie" in page
+
+
+def test_an_advisers_lists_stay_cached_when_another_caf_changes(
+    client, django_assert_max_num_queries
+):
+    own = frozen_convention(title="CTG du Val d'Argent")
+    other = frozen_convention(title="CTG de la Vallée")
+    assert own.caf_id != other.caf_id
+    client.force_login(UserFactory(role=Role.ADVISER, organisation=own.caf))
+    home = reverse("conventions:home")
+    with django_assert_max_num_queries(40) as first:
+        client.get(home)
+    # Another Caf's deliberation: this adviser's lists are still read from the cache.
+    foreign = other.parties.filter(requires_deliberation=True).first()
+    DeliberationFactory(party=foreign, version=other.current_version)
+    with django_assert_max_num_queries(len(first.captured_queries) - 5):
+        page = client.get(home).content.decode()
+    assert "CTG du Val d&#x27;Argent</a> : 2 parties" in page
+    # Their own Caf's: at once.
+    party = own.parties.filter(requires_deliberation=True).first()
+    DeliberationFactory(party=party, version=own.current_version)
+    assert "CTG du Val d&#x27;Argent</a> : 1 partie" in client.get(home).content.decode()
+
+
+def test_an_administrators_lists_follow_a_change_in_any_caf(client):
+    waiting = frozen_convention(title="CTG du Val d'Argent")
+    client.force_login(UserFactory(role=Role.ADMINISTRATOR, organisation=None))
+    home = reverse("conventions:home")
+    assert "CTG du Val d&#x27;Argent</a> : 2 parties" in client.get(home).content.decode()
+    party = waiting.parties.filter(requires_deliberation=True).first()
+    DeliberationFactory(party=party, version=waiting.current_version)
+    assert "CTG du Val d&#x27;Argent</a> : 1 partie" in client.get(home).content.decode()
