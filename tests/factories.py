@@ -20,8 +20,10 @@ from partners.validators import luhn_is_valid
 
 
 def siren_from(seed: int) -> str:
-    """A valid (Luhn) SIREN derived from a seed, for organisations without a real one."""
-    base = f"{200000000 + seed * 10:09d}"[:8]
+    """A valid (Luhn) SIREN derived from a seed, for organisations without a real one:
+    in 99..., a range no commune, EPCI or département of the reference data uses (a seed
+    in the 2000... range once met the demo's real EPCIs)."""
+    base = f"{990000000 + seed * 10:09d}"[:8]
     for check in range(10):
         candidate = f"{base}{check}"
         if luhn_is_valid(candidate):
