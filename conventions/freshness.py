@@ -72,12 +72,8 @@ def _work_generation(user):
         keys = [EVERY_CAF_KEY, CAF_KEY.format(user.organisation_id)]
     else:
         keys = [GENERATION_KEY]
-    found = cache.get_many(keys)
-    for key in keys:
-        if key not in found:  # lost by the cache: from the clock, never an older value
-            cache.add(key, time.time_ns(), timeout=None)
-            found[key] = cache.get(key, 0)
-    return "-".join(str(found[key]) for key in keys)
+    # A cache that keeps nothing keeps no list either: any key will do.
+    return _generations(keys) or ""
 
 
 def changed(sender, instance, **kwargs):
@@ -159,6 +155,14 @@ def plan_cached_many(convention_id, generation, computes):
 
 
 def _generations(keys):
+    found = _read_generations(keys)
+    return None if found is None else "-".join(str(found[key]) for key in keys)
+
+
+def _read_generations(keys):
+    """{key: generation} for these keys, in one read of the cache; a generation it lost
+    (evicted, or a new cache) starts again from the clock, never from a value an older
+    entry could carry. None when the cache keeps nothing now."""
     found = cache.get_many(keys)
     missing = [key for key in keys if key not in found]
     if missing:
@@ -167,7 +171,7 @@ def _generations(keys):
         found.update(cache.get_many(missing))
     if any(key not in found for key in keys):
         return None
-    return "-".join(str(found[key]) for key in keys)
+    return found
 
 
 def plan_changed(*convention_ids):
@@ -331,13 +335,7 @@ def plans_cached(convention_ids, name, compute):
 def _plan_generations(convention_ids):
     """{convention id: its generations, as plan_generation() gives them}, read together;
     None when the cache keeps nothing now."""
-    keys = [ALL_PLANS_KEY, *(_plan_key(pk) for pk in convention_ids)]
-    found = cache.get_many(keys)
-    missing = [key for key in keys if key not in found]
-    if missing:
-        for key in missing:
-            cache.add(key, time.time_ns(), timeout=None)
-        found.update(cache.get_many(missing))
-    if any(key not in found for key in keys):
+    found = _read_generations([ALL_PLANS_KEY, *(_plan_key(pk) for pk in convention_ids)])
+    if found is None:
         return None
     return {pk: f"{found[ALL_PLANS_KEY]}-{found[_plan_key(pk)]}" for pk in convention_ids}
