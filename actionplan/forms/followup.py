@@ -94,14 +94,8 @@ class PlainField:
             )
             return mark_safe(f"<textarea{head}{tail}>\n{escape(value or '')}</textarea>")
         if isinstance(widget, forms.Select):
-            chosen = set(value)
-            options = "".join(
-                f'<option value="{escape(str(key))}"'
-                f"{' selected' if str(key) in chosen else ''}>{escape(str(label))}</option>"
-                for key, label in widget.choices
-            )
             head = _attributes([("name", self.name), ("class", f"select form-select{invalid}")])
-            return mark_safe(f"<select{head}{tail}>{options}</select>")
+            return mark_safe(f"<select{head}{tail}>{_options(widget, value)}</select>")
         kind = widget.input_type
         head = _attributes(
             [
@@ -119,6 +113,16 @@ class PlainField:
             ]
         )
         return mark_safe(f"<input{head}{tail}>")
+
+
+def _options(widget, value):
+    """A select's options, those of ``value`` (a list of strings) selected."""
+    chosen = set(value)
+    return "".join(
+        f'<option value="{escape(str(key))}"'
+        f"{' selected' if str(key) in chosen else ''}>{escape(str(label))}</option>"
+        for key, label in widget.choices
+    )
 
 
 def _attributes(pairs):

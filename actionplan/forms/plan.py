@@ -11,7 +11,7 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
 from actionplan.editing import concerned_communes, possible_funders
-from actionplan.forms.followup import PlainField, _attributes
+from actionplan.forms.followup import PlainField, _attributes, _options
 from actionplan.models import ActionSheet, Axis, Funding, Indicator, IndicatorTarget, Objective
 from conventions.models import Theme
 from ctg.forms import DateInput
@@ -57,14 +57,8 @@ class WholeField(PlainField):
                 "checkboxinput form-check-input",
             )
         if isinstance(widget, forms.Select):
-            chosen = set(value)
-            options = "".join(
-                f'<option value="{escape(str(key))}"'
-                f"{' selected' if str(key) in chosen else ''}>{escape(str(label))}</option>"
-                for key, label in widget.choices
-            )
             head = self._attrs({"name": self.name}, "select form-select")
-            return mark_safe(f"<select{head}>{options}</select>")
+            return mark_safe(f"<select{head}>{_options(widget, value)}</select>")
         if isinstance(widget, forms.Textarea):
             head = self._attrs({"name": self.name}, "textarea form-control")
             return mark_safe(f"<textarea{head}>\n{escape(value or '')}</textarea>")
