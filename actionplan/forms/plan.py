@@ -122,15 +122,23 @@ class WholeField(PlainField):
 
 
 class PlainFields:
-    """``form.plain.<name>``: the fields the sheet pages write with WholeField (same
-    markup as crispy-forms at a fraction of the cost of its templates, which were most
-    of these pages' time). Read in the template, once the form is validated."""
-
-    plain_names = ()
+    """``form.plain.<name>``: a field written with WholeField (same markup as crispy-forms
+    at a fraction of the cost of its templates, which were most of these pages' time),
+    made when the template first asks for it, once the form is validated."""
 
     @cached_property
     def plain(self):
-        return {name: WholeField(self[name]) for name in self.plain_names}
+        return _WholeFields(self)
+
+
+class _WholeFields(dict):
+    def __init__(self, form):
+        super().__init__()
+        self.form = form
+
+    def __missing__(self, name):
+        field = self[name] = WholeField(self.form[name])
+        return field
 
 
 class FrenchDecimalField(forms.DecimalField):
@@ -163,27 +171,6 @@ class ObjectiveForm(forms.ModelForm):
 
 
 class ActionSheetForm(PlainFields, forms.ModelForm):
-    plain_names = (
-        "axis",
-        "objective",
-        "title",
-        "initial_diagnostic",
-        "target_public",
-        "operational_objectives",
-        "implementation",
-        "expected_results",
-        "deadline",
-        "pilot_party",
-        "pilot_services",
-        "other_partners",
-        "human_means",
-        "territory",
-        "themes",
-        "deadline_whole_period",
-        "partner_parties",
-        "communes",
-    )
-
     class Meta:
         model = ActionSheet
         fields = [
@@ -253,8 +240,6 @@ class ActionSheetForm(PlainFields, forms.ModelForm):
 
 
 class FundingForm(PlainFields, forms.ModelForm):
-    plain_names = ("funder", "funder_name", "amount", "human_means", "comment", "DELETE")
-
     class Meta:
         model = Funding
         fields = ["funder", "funder_name", "amount", "human_means", "comment"]
@@ -313,8 +298,6 @@ FundingFormSet = forms.inlineformset_factory(
 
 
 class IndicatorTargetForm(PlainFields, forms.ModelForm):
-    plain_names = ("value", "text", "date", "DELETE")
-
     class Meta:
         model = IndicatorTarget
         fields = ["value", "text", "date"]
@@ -350,18 +333,6 @@ IndicatorTargetFormSet = forms.inlineformset_factory(
 
 
 class IndicatorForm(PlainFields, forms.ModelForm):
-    plain_names = (
-        "label",
-        "kind",
-        "unit",
-        "periodicity",
-        "source",
-        "baseline_value",
-        "baseline_text",
-        "baseline_date",
-        "DELETE",
-    )
-
     class Meta:
         model = Indicator
         fields = [

@@ -90,8 +90,6 @@ RECENT_QUARTERS = 4
 class ReviewForm(PlainFields, forms.ModelForm):
     """A review and the follow-up it looked at: whole quarters, or single entries."""
 
-    plain_names = ("kind", "date", "meeting", "summary", "leads_to_amendment", "quarters")
-
     quarters = forms.MultipleChoiceField(
         label="Trimestres examinés (toutes les actions)",
         required=False,
