@@ -38,6 +38,7 @@ from django.utils.translation import gettext
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
+from ctg.links import row_links
 from partners.models import (
     Department,
     Equipment,
@@ -403,26 +404,20 @@ class NamedAutocompleteSelect(AutocompleteSelect):
 
 class PlainChangeList(ChangeList):
     """Links each row of a list to its change page by one URL reversed for the page
-    (the same URL, an integer key in place of the placeholder), not by one reverse a row."""
-
-    PLACEHOLDER = "__pk__"
+    (ctg.links.row_links, for integer keys), not by one reverse a row."""
 
     @cached_property
-    def change_url_ends(self):
-        url = reverse(
+    def change_url(self):
+        return row_links(
             f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
-            args=[self.PLACEHOLDER],
             current_app=self.model_admin.admin_site.name,
         )
-        head, _, tail = url.rpartition(self.PLACEHOLDER)
-        return head, tail
 
     def url_for_result(self, result):
         pk = getattr(result, self.pk_attname)
         if type(pk) is not int:
             return super().url_for_result(result)
-        head, tail = self.change_url_ends
-        return f"{head}{pk}{tail}"
+        return self.change_url(pk)
 
 
 class PlainMarkupMixin:

@@ -3,7 +3,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from actionplan.forms.plan import WholeField
-from conventions.views.convention_rows import row_links
+from ctg.links import row_links
 
 register = template.Library()
 

@@ -14,10 +14,10 @@ from conventions.views.caf_export import caf_export_links
 from conventions.views.convention_rows import (
     deliberation_rows,
     party_rows,
-    row_links,
     signature_items,
 )
 from conventions.views.deliberation import deliberations_open
+from ctg.links import row_links
 
 PAGE_SIZE = 25
 # What the convention page shows of a deliberation (convention_rows, the documents' scans):

@@ -3,23 +3,11 @@ convention of 47 parties has as many rows of parties, deliberations and signatur
 the template's lookups and ``{% url %}`` tags cost several times the rows themselves.
 The markup is the one the template wrote."""
 
-from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-# Longer than any id (a bigint has 19 digits), so never found in a URL but where it was put.
-_SLOT = 10**19
-
-
-def row_links(name, *fixed, varying=1):
-    """``reverse(name, args=[*fixed, *ids])`` as a function of the ids, for a table's rows:
-    one reverse() for the table instead of one per row (each costs more than a row)."""
-    slots = [str(_SLOT + n) for n in range(varying)]
-    pattern = reverse(name, args=[*fixed, *slots])
-    for n, slot in enumerate(slots):
-        pattern = pattern.replace(slot, f"{{{n}}}")
-    return pattern.format
+from ctg.links import row_links
 
 
 def party_rows(parties):
